@@ -1,0 +1,102 @@
+package io.restorepoint.worker.config;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Worker settings ({@code restorepoint.worker.*}).
+ *
+ * @param id               this worker's id in job events (default: host name and process id)
+ * @param concurrency      jobs this worker runs at once (each on its own command partition)
+ * @param progressInterval how often a running job reports progress (at most once a second by default)
+ * @param heartbeat        an unchanged state of a running job is reported again this often, so a silent job
+ *                         is visibly a dead one
+ * @param jobTimeout       the longest a job may run in all before it is ended {@code rejected}
+ * @param phaseTimeouts    the longest each phase of a job may take before the job is stopped and ended
+ *                         {@code rejected}, by phase name ({@code snapshot}, {@code dump}, {@code finalize},
+ *                         {@code safety-check}, {@code verify}, {@code schema}, {@code load}, {@code check},
+ *                         {@code swap}, {@code import}); unlisted phases use {@link #DEFAULT_PHASE_TIMEOUTS}
+ * @param database         the managed server holding the projects' databases
+ * @param store            where artifacts are kept
+ * @param dump             how dumps read the database
+ * @param warmUpRows       generated rows run through the dump path at start-up (0: none)
+ */
+@ConfigurationProperties("restorepoint.worker")
+public record WorkerProperties(
+        String id,
+        @DefaultValue("2") int concurrency,
+        @DefaultValue("1s") Duration progressInterval,
+        @DefaultValue("15s") Duration heartbeat,
+        @DefaultValue("12h") Duration jobTimeout,
+        Map<String, Duration> phaseTimeouts,
+        @DefaultValue Database database,
+        @DefaultValue Store store,
+        @DefaultValue Dump dump,
+        @DefaultValue("300000") long warmUpRows) {
+
+    /**
+     * @param connections     connections reading one snapshot in parallel (0: one per core)
+     * @param chunkRows       target rows per key-range chunk
+     * @param longQueryGuard  a query running this long makes a dump skip the global read lock
+     * @param lockWaitTimeout the longest wait for the global read lock before reading over one connection
+     */
+    public record Dump(@DefaultValue("0") int connections, @DefaultValue("250000") long chunkRows,
+            @DefaultValue("60s") Duration longQueryGuard, @DefaultValue("10s") Duration lockWaitTimeout) {
+    }
+
+    /**
+     * @param host     host (env {@code RP_MANAGED_DB_HOST}, default the control database host)
+     * @param port     port
+     * @param user     account; a backup needs SELECT, SHOW VIEW and LOCK TABLES on the project databases
+     * @param password password (never logged)
+     */
+    public record Database(@DefaultValue("127.0.0.1") String host, @DefaultValue("3306") int port,
+            @DefaultValue("root") String user, String password) {
+
+        @Override
+        public String toString() {
+            return "Database[" + user + "@" + host + ":" + port + "]";
+        }
+    }
+
+    /**
+     * @param path             root directory of the filesystem store
+     * @param compressionLevel zstd level of data chunks (1 fastest … 19 smallest); 1 already compresses the
+     *                         demo data 5:1, smaller than mydumper's gzip
+     */
+    public record Store(@DefaultValue("restorepoint-store") Path path, @DefaultValue("1") int compressionLevel) {
+    }
+
+    /** Phase timeouts used when {@code phase-timeouts} does not name the phase. */
+    public static final Map<String, Duration> DEFAULT_PHASE_TIMEOUTS = Map.ofEntries(
+            Map.entry("snapshot", Duration.ofMinutes(15)), Map.entry("dump", Duration.ofHours(6)),
+            Map.entry("finalize", Duration.ofMinutes(15)), Map.entry("safety-check", Duration.ofMinutes(5)),
+            Map.entry("verify", Duration.ofHours(2)), Map.entry("schema", Duration.ofMinutes(15)),
+            Map.entry("load", Duration.ofHours(6)), Map.entry("check", Duration.ofHours(1)),
+            Map.entry("swap", Duration.ofMinutes(12)), Map.entry("import", Duration.ofHours(2)));
+
+    /** The timeout of a phase (one hour for a phase nobody named). */
+    public Duration phaseTimeout(String phase) {
+        if (phase != null && phaseTimeouts != null && phaseTimeouts.containsKey(phase)) {
+            return phaseTimeouts.get(phase);
+        }
+        return phase == null ? Duration.ofHours(1) : DEFAULT_PHASE_TIMEOUTS.getOrDefault(phase, Duration.ofHours(1));
+    }
+
+    public String workerId() {
+        if (id != null && !id.isBlank()) {
+            return id;
+        }
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "worker";
+        }
+        return host + "-" + ProcessHandle.current().pid();
+    }
+}

@@ -1,0 +1,89 @@
+package io.restorepoint.worker.jobs;
+
+import io.restorepoint.engine.artifact.ArtifactId;
+import io.restorepoint.engine.artifact.ArtifactStore;
+import io.restorepoint.engine.artifact.Manifest;
+import io.restorepoint.engine.dump.DumpProgress;
+import io.restorepoint.engine.dump.DumpRequest;
+import io.restorepoint.engine.dump.Dumper;
+import io.restorepoint.schemas.command.BackupRequested;
+import io.restorepoint.schemas.job.JobInfo;
+import io.restorepoint.schemas.job.JobResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Runs a {@code backup_project} job: dumps the project's database into a new artifact while reporting
+ * progress, then ends the job {@code done} (artifact committed) or {@code rejected} (nothing committed,
+ * with the reason). Running the same command twice is harmless: a committed artifact of the same job
+ * is reported {@code done} again instead of being dumped again.
+ */
+@Component
+public class BackupJob {
+
+    private static final Logger log = LoggerFactory.getLogger(BackupJob.class);
+
+    private final Dumper dumper;
+    private final ArtifactStore store;
+    private final JobRuns runs;
+
+    BackupJob(Dumper dumper, ArtifactStore store, JobRuns runs) {
+        this.dumper = dumper;
+        this.store = store;
+        this.runs = runs;
+    }
+
+    public void run(BackupRequested command) {
+        ArtifactId id = new ArtifactId(command.project(), command.version());
+        try (JobRun run = runs.start(command, command.version())) {
+            Optional<Manifest> existing;
+            try {
+                existing = store.manifest(id);
+            } catch (Exception e) {
+                run.reject(e, new JobInfo(0, 0, "rows", "store", null));
+                return;
+            }
+            if (existing.isPresent()) {
+                if (command.commandId().equals(existing.get().jobToken())) {
+                    log.info("job {}: artifact {} already committed, reporting done again", command.commandId(), id);
+                    run.done(finalInfo(existing.get()), result(existing.get()));
+                } else {
+                    run.reject("backup version " + command.version() + " already holds another backup", null, JobInfo.empty());
+                }
+                return;
+            }
+
+            log.info("job {}: backup of {} (database {}) as version {}", command.commandId(), command.project(),
+                    command.database(), command.version());
+            run.processing(new JobInfo(0, 0, "rows", "snapshot", null));
+            DumpProgress progress = new DumpProgress();
+            run.progressFrom(() -> info(progress.snapshot()));
+            try {
+                Manifest manifest = run.await(dumper.dump(new DumpRequest(id, command.commandId(), command.database()), progress));
+                run.done(finalInfo(manifest), result(manifest));
+                log.info("job {}: done, {} rows, {} bytes", command.commandId(), manifest.totalRows(), manifest.totalBytes());
+            } catch (RuntimeException e) {
+                run.reject(e, info(progress.snapshot()));
+            }
+        }
+    }
+
+    private static JobInfo info(DumpProgress.Snapshot s) {
+        return new JobInfo(s.total(), s.remaining(), "rows", s.phase(),
+                s.tables().stream().map(t -> new JobInfo.TableProgress(t.table(), t.total(), t.done())).toList());
+    }
+
+    static JobInfo finalInfo(Manifest manifest) {
+        List<JobInfo.TableProgress> tables = manifest.tables().stream()
+                .map(t -> new JobInfo.TableProgress(t.name(), t.rows(), t.rows())).toList();
+        return new JobInfo(manifest.totalRows(), 0, "rows", "done", tables);
+    }
+
+    private static JobResult result(Manifest manifest) {
+        return new JobResult(manifest.totalRows(), manifest.totalBytes());
+    }
+}

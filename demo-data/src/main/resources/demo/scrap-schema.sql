@@ -1,0 +1,141 @@
+-- The scrap-tracking database of the first seed (aptiv-scrap-api): 14 tables, catalogues first.
+-- Works on MariaDB 10.6+ and MySQL 8.0+. Statements are separated by lines holding only ';'.
+CREATE TABLE cadenas (
+  id INT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  CADENA VARCHAR(50) NOT NULL,
+  descripcion VARCHAR(200) NULL,
+  activo TINYINT(1) NOT NULL DEFAULT 1,
+  UNIQUE KEY uk_cadena (CADENA)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+;
+CREATE TABLE areas (
+  id INT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  AREA VARCHAR(100) NOT NULL,
+  CADENA VARCHAR(50) NULL,
+  activo TINYINT(1) NOT NULL DEFAULT 1,
+  UNIQUE KEY uk_area (AREA)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+;
+CREATE TABLE lineas (
+  id INT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  LINEA VARCHAR(50) NOT NULL,
+  area_id INT NOT NULL,
+  activo TINYINT(1) NOT NULL DEFAULT 1,
+  UNIQUE KEY uk_linea (LINEA),
+  CONSTRAINT fk_lineas_area FOREIGN KEY (area_id) REFERENCES areas (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+;
+CREATE TABLE turnos (
+  id INT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  TURNO VARCHAR(20) NOT NULL,
+  hora_inicio TIME NOT NULL,
+  hora_fin TIME NOT NULL,
+  UNIQUE KEY uk_turno (TURNO)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+;
+CREATE TABLE unidades (
+  id INT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  UNIDAD VARCHAR(20) NOT NULL,
+  descripcion VARCHAR(100) NULL,
+  UNIQUE KEY uk_unidad (UNIDAD)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+;
+CREATE TABLE categorias_scrap (
+  id INT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  CATEGORIA VARCHAR(60) NOT NULL,
+  descripcion TEXT NULL,
+  UNIQUE KEY uk_categoria (CATEGORIA)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+;
+CREATE TABLE catnp (
+  id INT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  NP VARCHAR(20) NOT NULL,
+  DESCRIPCION VARCHAR(200) NOT NULL,
+  COSTO DECIMAL(12,4) NOT NULL,
+  unidad_id INT NOT NULL,
+  categoria_id INT NULL,
+  activo TINYINT(1) NOT NULL DEFAULT 1,
+  UNIQUE KEY uk_np (NP),
+  CONSTRAINT fk_catnp_unidad FOREIGN KEY (unidad_id) REFERENCES unidades (id),
+  CONSTRAINT fk_catnp_categoria FOREIGN KEY (categoria_id) REFERENCES categorias_scrap (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+;
+CREATE TABLE fallas (
+  id INT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  CODIGO VARCHAR(20) NOT NULL,
+  DESCRIPCION VARCHAR(200) NOT NULL,
+  categoria_id INT NULL,
+  UNIQUE KEY uk_codigo (CODIGO),
+  CONSTRAINT fk_fallas_categoria FOREIGN KEY (categoria_id) REFERENCES categorias_scrap (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+;
+CREATE TABLE roles (
+  id INT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  ROL VARCHAR(30) NOT NULL,
+  permisos JSON NULL,
+  UNIQUE KEY uk_rol (ROL)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+;
+CREATE TABLE usuarios (
+  id INT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  nombre VARCHAR(100) NOT NULL,
+  gafete VARCHAR(20) NOT NULL,
+  contra VARCHAR(100) NOT NULL COMMENT 'bcrypt hash',
+  rol_id INT NOT NULL,
+  activo TINYINT(1) NOT NULL DEFAULT 1,
+  creado DATETIME(3) NOT NULL,
+  UNIQUE KEY uk_gafete (gafete),
+  CONSTRAINT fk_usuarios_rol FOREIGN KEY (rol_id) REFERENCES roles (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+;
+CREATE TABLE tolerancias (
+  id INT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  area_id INT NOT NULL,
+  NP VARCHAR(20) NOT NULL,
+  MAXIMO DECIMAL(10,2) NOT NULL,
+  UNIQUE KEY uk_tolerancia (area_id, NP),
+  CONSTRAINT fk_tolerancias_area FOREIGN KEY (area_id) REFERENCES areas (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+;
+CREATE TABLE pesaje (
+  ID BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  AREA VARCHAR(100) NOT NULL,
+  NP VARCHAR(20) NOT NULL,
+  COSTO DECIMAL(12,2) NOT NULL,
+  PESO DECIMAL(10,3) NULL,
+  CANTIDAD INT NOT NULL,
+  falla_id INT NULL,
+  turno_id INT NOT NULL,
+  linea_id INT NOT NULL,
+  usuario_id INT NOT NULL,
+  FECHA_REGISTRO DATETIME(3) NOT NULL,
+  comentario VARCHAR(255) NULL,
+  KEY idx_pesaje_fecha (FECHA_REGISTRO),
+  KEY idx_pesaje_np (NP),
+  CONSTRAINT fk_pesaje_falla FOREIGN KEY (falla_id) REFERENCES fallas (id),
+  CONSTRAINT fk_pesaje_turno FOREIGN KEY (turno_id) REFERENCES turnos (id),
+  CONSTRAINT fk_pesaje_linea FOREIGN KEY (linea_id) REFERENCES lineas (id),
+  CONSTRAINT fk_pesaje_usuario FOREIGN KEY (usuario_id) REFERENCES usuarios (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+;
+CREATE TABLE auditoria (
+  id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  usuario_id INT NULL,
+  accion VARCHAR(50) NOT NULL,
+  tabla VARCHAR(50) NOT NULL,
+  registro_id BIGINT NULL,
+  detalle JSON NULL,
+  ip VARCHAR(45) NULL,
+  fecha DATETIME(3) NOT NULL,
+  KEY idx_auditoria_fecha (fecha)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+;
+CREATE TABLE sesiones (
+  id CHAR(36) NOT NULL PRIMARY KEY,
+  usuario_id INT NOT NULL,
+  token_hash CHAR(64) NOT NULL,
+  creada DATETIME(3) NOT NULL,
+  expira DATETIME(3) NOT NULL,
+  ip VARCHAR(45) NULL,
+  CONSTRAINT fk_sesiones_usuario FOREIGN KEY (usuario_id) REFERENCES usuarios (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4

@@ -1,0 +1,46 @@
+package io.restorepoint.engine.artifact;
+
+import io.restorepoint.engine.sql.Identifiers;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Artifact format v1: file names and the manifest's JSON mapping. The layout:
+ * <pre>
+ *   manifest.json                    written last; its presence makes the artifact valid
+ *   schema/&lt;table&gt;.sql               CREATE TABLE statement
+ *   data/&lt;table&gt;.&lt;n&gt;.sql.zst         INSERT statements, zstd-compressed, chunk n (5 digits)
+ * </pre>
+ */
+public final class ArtifactFormat {
+
+    public static final int VERSION = 1;
+    public static final String MANIFEST = "manifest.json";
+
+    public static final JsonMapper JSON = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .build();
+
+    private ArtifactFormat() {
+    }
+
+    public static String schemaFile(String table) {
+        return "schema/" + fileSafe(table) + ".sql";
+    }
+
+    public static String chunkFile(String table, int chunk) {
+        return "data/" + fileSafe(table) + "." + String.format("%05d", chunk) + ".sql.zst";
+    }
+
+    /** Table names made of letters, digits, _ and $ are used as they are; others are percent-encoded. */
+    static String fileSafe(String table) {
+        return Identifiers.isPlain(table) ? table : URLEncoder.encode(table, StandardCharsets.UTF_8).replace("*", "%2A");
+    }
+}

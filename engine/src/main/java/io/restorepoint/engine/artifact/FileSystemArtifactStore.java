@@ -1,0 +1,177 @@
+package io.restorepoint.engine.artifact;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Artifacts as directories: {@code <root>/<project>/<version>/}. An artifact is written under a
+ * hidden partial directory and renamed into place, manifest included, in one atomic move, so a crash
+ * at any moment leaves either a complete artifact or none.
+ */
+public final class FileSystemArtifactStore implements ArtifactStore {
+
+    private final Path root;
+    private final int compressionLevel;
+
+    public FileSystemArtifactStore(Path root, int compressionLevel) {
+        this.root = root.toAbsolutePath();
+        this.compressionLevel = compressionLevel;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    Path finalDir(ArtifactId id) {
+        return root.resolve(id.project()).resolve(String.format("%06d", id.version()));
+    }
+
+    private Path partialDir(ArtifactId id) {
+        return root.resolve(id.project()).resolve(String.format(".%06d.partial", id.version()));
+    }
+
+    @Override
+    public ArtifactWriter begin(ArtifactId id, String jobToken) throws IOException {
+        Path target = finalDir(id);
+        if (Files.exists(target)) {
+            throw new FileAlreadyExistsException(target.toString(), null, "artifact " + id + " is already committed");
+        }
+        Path partial = partialDir(id);
+        deleteTree(partial);
+        Files.createDirectories(partial);
+        return new Writer(id, partial, target);
+    }
+
+    @Override
+    public Optional<Manifest> manifest(ArtifactId id) throws IOException {
+        Path file = finalDir(id).resolve(ArtifactFormat.MANIFEST);
+        try (InputStream in = Files.newInputStream(file)) {
+            return Optional.of(ArtifactFormat.JSON.readValue(in, Manifest.class));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public InputStream open(ArtifactId id, String file) throws IOException {
+        Path dir = finalDir(id);
+        Path path = dir.resolve(file).normalize();
+        if (!path.startsWith(dir)) {
+            throw new IllegalArgumentException("file outside the artifact: " + file);
+        }
+        return Files.newInputStream(path);
+    }
+
+    @Override
+    public boolean delete(ArtifactId id) throws IOException {
+        boolean existed = Files.exists(finalDir(id));
+        deleteTree(partialDir(id));
+        deleteTree(finalDir(id));
+        return existed;
+    }
+
+    @Override
+    public OutputStream createStaged(String path) throws IOException {
+        Path file = staged(path);
+        Files.createDirectories(file.getParent());
+        return Files.newOutputStream(file);
+    }
+
+    @Override
+    public InputStream openStaged(String path) throws IOException {
+        return Files.newInputStream(staged(path));
+    }
+
+    @Override
+    public boolean existsStaged(String path) {
+        return Files.exists(staged(path));
+    }
+
+    @Override
+    public void deleteStaged(String path) throws IOException {
+        deleteTree(staged(path));
+    }
+
+    /** Staged files live under {@code <root>/.staging/}, never outside it. */
+    private Path staged(String path) {
+        Path base = root.resolve(".staging");
+        Path file = base.resolve(path).normalize();
+        if (!file.startsWith(base) || file.equals(base)) {
+            throw new IllegalArgumentException("staged path outside the staging area: " + path);
+        }
+        return file;
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private final class Writer implements ArtifactWriter {
+        private final ArtifactId id;
+        private final Path partial;
+        private final Path target;
+        private boolean committed;
+
+        Writer(ArtifactId id, Path partial, Path target) {
+            this.id = id;
+            this.partial = partial;
+            this.target = target;
+        }
+
+        @Override
+        public FileSink create(String path) throws IOException {
+            return new FileSink(open(path), false, 0);
+        }
+
+        @Override
+        public FileSink createCompressed(String path) throws IOException {
+            return new FileSink(open(path), true, compressionLevel);
+        }
+
+        private OutputStream open(String path) throws IOException {
+            Path file = partial.resolve(path).normalize();
+            if (!file.startsWith(partial)) {
+                throw new IllegalArgumentException("file outside the artifact: " + path);
+            }
+            Files.createDirectories(file.getParent());
+            return Files.newOutputStream(file);
+        }
+
+        @Override
+        public void commit(Manifest manifest) throws IOException {
+            if (!manifest.project().equals(id.project()) || manifest.version() != id.version()) {
+                throw new IllegalArgumentException("manifest of " + manifest.project() + "@v" + manifest.version()
+                        + " committed as " + id);
+            }
+            Path file = partial.resolve(ArtifactFormat.MANIFEST);
+            try (OutputStream out = Files.newOutputStream(file)) {
+                ArtifactFormat.JSON.writeValue(out, manifest);
+            }
+            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+            committed = true;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (!committed) {
+                deleteTree(partial);
+            }
+        }
+    }
+}

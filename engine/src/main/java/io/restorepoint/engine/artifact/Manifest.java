@@ -1,0 +1,88 @@
+package io.restorepoint.engine.artifact;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The manifest of a backup artifact, format v1 ({@code docs/artifact-format.md}). It is written last:
+ * an artifact without one is incomplete and never listed or restored.
+ *
+ * @param formatVersion {@link ArtifactFormat#VERSION}
+ * @param tool          producer and its version
+ * @param project       project gid
+ * @param version       backup version
+ * @param jobToken      the job that wrote it
+ * @param database      the source database name
+ * @param startedAt     when the snapshot was taken
+ * @param completedAt   when the last chunk was written
+ * @param server        the source server
+ * @param consistency   how the snapshot was made consistent, and where it stands in the binlog
+ * @param tables        every base table, by name
+ * @param totalRows     rows over all tables
+ * @param totalBytes    stored bytes over all files
+ */
+public record Manifest(
+        int formatVersion,
+        String tool,
+        String project,
+        int version,
+        String jobToken,
+        String database,
+        Instant startedAt,
+        Instant completedAt,
+        Server server,
+        Consistency consistency,
+        List<Table> tables,
+        long totalRows,
+        long totalBytes) {
+
+    /**
+     * @param version the server's {@code VERSION()}
+     * @param flavor  {@code mariadb} or {@code mysql}
+     */
+    public record Server(String version, String flavor) {
+    }
+
+    /**
+     * @param method         {@code synchronized-snapshot} (parallel connections started under a brief global
+     *                       read lock) or {@code single-transaction} (one connection)
+     * @param note           why the dump fell back to one connection, if it did
+     * @param binlogFile     binlog file at the snapshot, when the server logs and the account may read it
+     * @param binlogPosition binlog position at the snapshot
+     * @param gtidSet        GTID position at the snapshot
+     * @param lockMillis     how long the global read lock was held
+     * @param connections    connections that read the data
+     */
+    public record Consistency(String method, String note, String binlogFile, Long binlogPosition, String gtidSet,
+            Long lockMillis, int connections) {
+    }
+
+    /**
+     * @param name         table name
+     * @param schemaFile   path of its {@code CREATE TABLE} statement
+     * @param schemaSha256 SHA-256 of that file
+     * @param rows         rows dumped
+     * @param columns      every column, generated ones included (they are in the DDL, not the data)
+     * @param primaryKey   primary key columns
+     * @param chunks       data files in key order
+     */
+    public record Table(String name, String schemaFile, String schemaSha256, long rows, List<Column> columns,
+            List<String> primaryKey, List<Chunk> chunks) {
+    }
+
+    /** A column: name, full type, nullability, and whether it is generated (not in the data). */
+    public record Column(String name, String type, boolean nullable, boolean generated) {
+    }
+
+    /**
+     * One data file.
+     *
+     * @param file   path inside the artifact
+     * @param rows   rows in it
+     * @param bytes  stored (compressed) size
+     * @param sha256 SHA-256 of the stored bytes
+     * @param range  the key range it holds ({@code `id` >= 1 AND `id` < 250001}); null for a whole table
+     */
+    public record Chunk(String file, long rows, long bytes, String sha256, String range) {
+    }
+}

@@ -1,0 +1,239 @@
+package io.restorepoint.engine.load;
+
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.Result;
+import io.restorepoint.engine.TableException;
+import io.restorepoint.engine.artifact.ArtifactId;
+import io.restorepoint.engine.artifact.ArtifactStore;
+import io.restorepoint.engine.artifact.Manifest;
+import io.restorepoint.engine.sql.Identifiers;
+import io.restorepoint.engine.sql.Statements;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.stream.Collectors;
+
+/**
+ * Loads an artifact into a schema of its own, the way myloader does: tables first (DDL as dumped), then
+ * the data chunks over N connections in parallel, each INSERT statement committed on its own (so no
+ * transaction holds more than one statement of at most 1000 rows), foreign key and unique checks off while
+ * loading, and at the end every table's row count checked against the manifest. A restore then swaps the
+ * loaded schema in with one {@code RENAME TABLE} (see {@link #swap}): readers see the old tables or the
+ * new ones, never a mix.
+ */
+public final class Loader {
+
+    private static final Logger log = LoggerFactory.getLogger(Loader.class);
+    private static final String SESSION = "SET SESSION foreign_key_checks = 0, unique_checks = 0, "
+            + "sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION', time_zone = '+00:00'";
+
+    private final ConnectionFactory server;
+    private final ArtifactStore store;
+    private final LoadOptions options;
+
+    public Loader(ConnectionFactory server, ArtifactStore store, LoadOptions options) {
+        this.server = server;
+        this.store = store;
+        this.options = options;
+    }
+
+    /**
+     * Verifies the artifact, then creates {@code target} (dropping a leftover of that name) with the
+     * character set of {@code likeDatabase}, and loads every table into it.
+     *
+     * @return rows loaded
+     */
+    public Mono<Long> load(ArtifactId id, Manifest manifest, String target, String likeDatabase, LoadProgress progress) {
+        progress.plan(manifest);
+        return Mono.fromCallable(() -> {
+                    ArtifactVerifier.verify(store, id, manifest);
+                    return manifest;
+                })
+                .subscribeOn(Schedulers.boundedElastic())
+                .then(Mono.defer(() -> {
+                    progress.phase("schema");
+                    return withConnection(connection -> createSchema(connection, target, likeDatabase)
+                            .then(Statements.execute(connection, SESSION))
+                            .then(Statements.execute(connection, "USE " + Identifiers.quote(target)))
+                            .thenMany(Flux.fromIterable(manifest.tables())
+                                    .concatMap(table -> ddl(id, table)
+                                            .flatMap(ddl -> Statements.execute(connection, ddl))
+                                            .onErrorMap(e -> !(e instanceof TableException), e -> new TableException(table.name(), e))))
+                            .then());
+                }))
+                .then(Mono.defer(() -> {
+                    progress.phase("load");
+                    return loadChunks(id, manifest, target, progress);
+                }))
+                .then(Mono.defer(() -> {
+                    progress.phase("check");
+                    return withConnection(connection -> checkCounts(connection, manifest, target));
+                }))
+                .thenReturn(manifest.totalRows());
+    }
+
+    private Mono<Void> createSchema(Connection connection, String target, String likeDatabase) {
+        return Statements.query(connection, "SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME "
+                                + "FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = " + Identifiers.stringLiteral(likeDatabase),
+                        row -> " CHARACTER SET " + row.get(0, String.class) + " COLLATE " + row.get(1, String.class))
+                .next()
+                .defaultIfEmpty(" CHARACTER SET utf8mb4")
+                .flatMap(charset -> Statements.execute(connection, "DROP DATABASE IF EXISTS " + Identifiers.quote(target))
+                        .then(Statements.execute(connection, "CREATE DATABASE " + Identifiers.quote(target) + charset)));
+    }
+
+    private Mono<String> ddl(ArtifactId id, Manifest.Table table) {
+        return Mono.fromCallable(() -> {
+            try (InputStream in = store.open(id, table.schemaFile())) {
+                String text = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+                return text.endsWith(";") ? text.substring(0, text.length() - 1) : text;
+            }
+        }).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    private Mono<Void> loadChunks(ArtifactId id, Manifest manifest, String target, LoadProgress progress) {
+        ConcurrentLinkedQueue<Task> tasks = new ConcurrentLinkedQueue<>();
+        List<Task> ordered = new ArrayList<>();
+        for (Manifest.Table table : manifest.tables()) {
+            for (Manifest.Chunk chunk : table.chunks()) {
+                ordered.add(new Task(table.name(), chunk));
+            }
+        }
+        ordered.sort(Comparator.comparingLong((Task t) -> t.chunk.bytes()).reversed());
+        tasks.addAll(ordered);
+        int connections = Math.max(1, Math.min(options.connections(), ordered.size()));
+        return Flux.range(0, connections)
+                .flatMap(i -> withConnection(connection -> Statements.execute(connection, SESSION)
+                        .then(Statements.execute(connection, "USE " + Identifiers.quote(target)))
+                        .then(drain(connection, id, tasks, progress))))
+                .then();
+    }
+
+    private Mono<Void> drain(Connection connection, ArtifactId id, ConcurrentLinkedQueue<Task> tasks, LoadProgress progress) {
+        return Mono.defer(() -> {
+            Task task = tasks.poll();
+            if (task == null) {
+                return Mono.empty();
+            }
+            return loadChunk(connection, id, task, progress).then(drain(connection, id, tasks, progress));
+        });
+    }
+
+    private Mono<Void> loadChunk(Connection connection, ArtifactId id, Task task, LoadProgress progress) {
+        var counter = progress.counter(task.table);
+        return Flux.using(
+                        () -> StatementReader.compressed(store.open(id, task.chunk.file())),
+                        reader -> Flux.<String>generate(sink -> {
+                            try {
+                                String sql = reader.next();
+                                if (sql == null) {
+                                    sink.complete();
+                                } else {
+                                    sink.next(sql);
+                                }
+                            } catch (IOException e) {
+                                sink.error(new UncheckedIOException(e));
+                            }
+                        }).subscribeOn(Schedulers.boundedElastic(), false),
+                        reader -> {
+                            try {
+                                reader.close();
+                            } catch (IOException ignored) {
+                                // read-only
+                            }
+                        })
+                .concatMap(sql -> Flux.from(connection.createStatement(sql).execute()).concatMap(Result::getRowsUpdated), 1)
+                .doOnNext(counter::add)
+                .then()
+                .onErrorMap(e -> !(e instanceof TableException), e -> new TableException(task.table, e));
+    }
+
+    private Mono<Void> checkCounts(Connection connection, Manifest manifest, String target) {
+        return Flux.fromIterable(manifest.tables())
+                .concatMap(table -> Statements.query(connection, "SELECT COUNT(*) FROM " + Identifiers.quote(target, table.name()),
+                                row -> row.get(0, Number.class).longValue())
+                        .single()
+                        .flatMap(count -> count == table.rows() ? Mono.<Void>empty()
+                                : Mono.error(new TableException(table.name(), new IllegalStateException(
+                                        "loaded " + count + " rows, the backup holds " + table.rows())))))
+                .then();
+    }
+
+    /**
+     * Makes {@code loaded}'s tables the tables of {@code live} in one atomic {@code RENAME TABLE}: every
+     * live table moves to {@code graveyard}, every loaded table into {@code live}. Then drops both helper
+     * schemas (a failure there is only logged: the data is in place). A failure before the rename changes
+     * nothing. The rename waits at most {@link #SWAP_LOCK_WAIT_SECONDS} for its locks and then fails on the
+     * server, so a caller never has to cancel it half-way (cancelling would leave its outcome unknown).
+     */
+    /** The longest the swap's {@code RENAME TABLE} waits for the metadata locks of the live tables. */
+    public static final int SWAP_LOCK_WAIT_SECONDS = 600;
+
+    public Mono<Void> swap(String live, String loaded, String graveyard) {
+        return withConnection(connection -> Statements.execute(connection, "CREATE DATABASE IF NOT EXISTS " + Identifiers.quote(live))
+                .then(tables(connection, live))
+                .zipWith(tables(connection, loaded))
+                .flatMap(t -> {
+                    List<String> renames = new ArrayList<>();
+                    for (String table : t.getT1()) {
+                        renames.add(Identifiers.quote(live, table) + " TO " + Identifiers.quote(graveyard, table));
+                    }
+                    for (String table : t.getT2()) {
+                        renames.add(Identifiers.quote(loaded, table) + " TO " + Identifiers.quote(live, table));
+                    }
+                    String sql = "RENAME TABLE " + String.join(", ", renames);
+                    return Statements.execute(connection, "SET SESSION foreign_key_checks = 0")
+                            .then(Statements.execute(connection, "SET SESSION lock_wait_timeout = " + SWAP_LOCK_WAIT_SECONDS))
+                            .then(Statements.execute(connection, "DROP DATABASE IF EXISTS " + Identifiers.quote(graveyard)))
+                            .then(Statements.execute(connection, "CREATE DATABASE " + Identifiers.quote(graveyard)))
+                            .then(Statements.execute(connection, sql))
+                            .doOnSuccess(v -> log.info("swapped {} tables into {}", t.getT2().size(), live));
+                })
+                .then(Statements.execute(connection, "DROP DATABASE IF EXISTS " + Identifiers.quote(graveyard))
+                        .then(Statements.execute(connection, "DROP DATABASE IF EXISTS " + Identifiers.quote(loaded)))
+                        .onErrorResume(e -> {
+                            log.warn("restored {}, but could not drop {} / {}: {}", live, graveyard, loaded, e.toString());
+                            return Mono.empty();
+                        })));
+    }
+
+    /** Drops a helper schema, if it is there. */
+    public Mono<Void> drop(String schema) {
+        return withConnection(connection -> Statements.execute(connection, "DROP DATABASE IF EXISTS " + Identifiers.quote(schema)));
+    }
+
+    /** Names of the base tables of a schema. */
+    private static Mono<List<String>> tables(Connection connection, String schema) {
+        return Statements.query(connection, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = "
+                        + Identifiers.stringLiteral(schema) + " AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME",
+                row -> row.get(0, String.class)).collectList();
+    }
+
+    /** Row counts of the base tables of a schema, for comparisons. */
+    public Mono<Map<String, Long>> counts(String schema) {
+        return withConnection(connection -> tables(connection, schema).flatMap(names -> Flux.fromIterable(names)
+                .concatMap(name -> Statements.query(connection, "SELECT COUNT(*) FROM " + Identifiers.quote(schema, name),
+                        row -> Map.entry(name, row.get(0, Number.class).longValue())))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue))));
+    }
+
+    private <T> Mono<T> withConnection(java.util.function.Function<Connection, Mono<T>> work) {
+        return Mono.usingWhen(Mono.from(server.create()), work, Connection::close, (c, e) -> c.close(), Connection::close);
+    }
+
+    private record Task(String table, Manifest.Chunk chunk) {
+    }
+}

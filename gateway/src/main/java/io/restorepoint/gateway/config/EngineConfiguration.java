@@ -1,0 +1,41 @@
+package io.restorepoint.gateway.config;
+
+import io.restorepoint.engine.connect.DatabaseEndpoint;
+import io.restorepoint.engine.artifact.ArtifactStore;
+import io.restorepoint.engine.artifact.FileSystemArtifactStore;
+import io.restorepoint.engine.export.Exporter;
+import io.restorepoint.engine.imports.ImportStager;
+import io.restorepoint.engine.stats.DatabaseStats;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The engine parts the gateway uses directly: synchronous reads of a project's database. */
+@Configuration
+public class EngineConfiguration {
+
+    @Bean
+    DatabaseEndpoint managedServer(GatewayProperties properties) {
+        GatewayProperties.ManagedDatabase db = properties.managedDatabase();
+        return new DatabaseEndpoint(db.host(), db.port(), db.user(), db.password());
+    }
+
+    @Bean
+    Exporter exporter(DatabaseEndpoint managedServer) {
+        return new Exporter(managedServer.connectionFactory(null));
+    }
+
+    @Bean
+    DatabaseStats databaseStats(DatabaseEndpoint managedServer) {
+        return new DatabaseStats(managedServer.connectionFactory(null));
+    }
+
+    @Bean
+    ArtifactStore artifactStore(GatewayProperties properties) {
+        return new FileSystemArtifactStore(properties.store().path(), 1);
+    }
+
+    @Bean
+    ImportStager importStager(DatabaseEndpoint managedServer, ArtifactStore store) {
+        return new ImportStager(managedServer.connectionFactory(null), store);
+    }
+}

@@ -1,0 +1,24 @@
+package io.restorepoint.gateway.control;
+
+/**
+ * A backup version row.
+ *
+ * @param status {@code pending} while its job runs, {@code valid} once its artifact is committed,
+ *               {@code failed} when the job was rejected, {@code deleted}
+ */
+public record BackupVersion(String project, int version, String name, String createdBy, double createdOn,
+        String status, String jobToken, Long rows, Long bytes, String verifyStatus, Double verifiedOn) {
+
+    public BackupVersion(String project, int version, String name, String createdBy, double createdOn, String status,
+            String jobToken) {
+        this(project, version, name, createdBy, createdOn, status, jobToken, null, null, null, null);
+    }
+
+    public boolean isValid() {
+        return VALID.equals(status);
+    }
+
+    public static final String PENDING = "pending";
+    public static final String VALID = "valid";
+    public static final String FAILED = "failed";
+}

@@ -1,0 +1,47 @@
+package io.restorepoint.gateway.projects;
+
+import io.restorepoint.gateway.config.GatewayProperties;
+import io.restorepoint.gateway.control.ProjectStore;
+import io.restorepoint.schemas.EpochSeconds;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.util.retry.Retry;
+
+import java.time.Duration;
+
+/** Ensures the configured bootstrap projects exist, then publishes every membership. */
+@Component
+public class ProjectBootstrap implements ApplicationRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(ProjectBootstrap.class);
+
+    private final GatewayProperties properties;
+    private final ProjectStore projects;
+    private final MembershipPublisher memberships;
+
+    public ProjectBootstrap(GatewayProperties properties, ProjectStore projects, MembershipPublisher memberships) {
+        this.properties = properties;
+        this.projects = projects;
+        this.memberships = memberships;
+    }
+
+    @Override
+    public void run(ApplicationArguments args) {
+        Flux.fromIterable(properties.bootstrapProjects())
+                .concatMap(p -> projects.ensure(p.id(), p.name() == null ? p.id() : p.name(), p.database(), p.owner(),
+                                EpochSeconds.now())
+                        .doOnNext(created -> {
+                            if (created) {
+                                log.info("registered project {} (database {}, owner {})", p.id(), p.database(), p.owner());
+                            }
+                        }))
+                .then(memberships.publishAll())
+                .doOnNext(n -> log.info("published {} project memberships", n))
+                .retryWhen(Retry.backoff(10, Duration.ofSeconds(1)))
+                .block(Duration.ofMinutes(3));
+    }
+}

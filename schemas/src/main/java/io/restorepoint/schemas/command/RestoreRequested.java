@@ -1,0 +1,59 @@
+package io.restorepoint.schemas.command;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.restorepoint.schemas.job.JobType;
+
+import java.util.Objects;
+
+/**
+ * Replace a project's data with a backup version. The gateway sends it right after the
+ * {@link BackupRequested} of the safety backup, on the same partition, so the safety backup has ended
+ * before the restore starts; the restore refuses to touch anything unless that backup is committed.
+ *
+ * @param schemaVersion  {@link io.restorepoint.schemas.SchemaVersion#V1}
+ * @param commandId      the job token
+ * @param project        project gid
+ * @param database       the project's database
+ * @param version        the backup version to restore
+ * @param safetyVersion  the version the safety backup of the current data was given
+ * @param safetyJobToken the safety backup's job token
+ * @param requestedBy    the authenticated user
+ * @param requestedAt    acceptance time, epoch seconds
+ */
+public record RestoreRequested(
+        @JsonProperty("schema_version") int schemaVersion,
+        @JsonProperty("command_id") String commandId,
+        @JsonProperty("project_gid") String project,
+        @JsonProperty("database") String database,
+        @JsonProperty("version") int version,
+        @JsonProperty("safety_version") int safetyVersion,
+        @JsonProperty("safety_job_token") String safetyJobToken,
+        @JsonProperty("requested_by") String requestedBy,
+        @JsonProperty("requested_at") double requestedAt) implements JobCommand {
+
+    public static final String TYPE = "restore.requested";
+    public static final String CE_TYPE = "io.restorepoint.command.restore-requested.v1";
+
+    public RestoreRequested {
+        Objects.requireNonNull(commandId, "command_id");
+        Objects.requireNonNull(project, "project_gid");
+        Objects.requireNonNull(database, "database");
+        Objects.requireNonNull(safetyJobToken, "safety_job_token");
+        if (version < 1 || safetyVersion < 1) {
+            throw new IllegalArgumentException("versions must be >= 1 (0 is reserved)");
+        }
+    }
+
+    @Override
+    @JsonIgnore
+    public JobType jobType() {
+        return JobType.RESTORE_PROJECT;
+    }
+
+    @Override
+    @JsonIgnore
+    public String ceType() {
+        return CE_TYPE;
+    }
+}

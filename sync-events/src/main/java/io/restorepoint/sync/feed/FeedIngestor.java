@@ -1,0 +1,193 @@
+package io.restorepoint.sync.feed;
+
+import io.restorepoint.schemas.EpochSeconds;
+import io.restorepoint.schemas.Topic;
+import io.restorepoint.schemas.Topics;
+import io.restorepoint.schemas.kafka.JsonSerde;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.SmartLifecycle;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads the cc stream topic (one partition) and gives every record the cursor {@code base + offset + 1}:
+ * the same cursor on every instance and after every restart. The base is 0 for the first topic the
+ * stream was read from; should the topic be recreated (its id changes, offsets restart), the new base is
+ * the last stored cursor, so cursors never go backwards and old client cursors stay meaningful. Each
+ * batch is stored first, then pushed live, so a client switching from catch-up (store) to live push never
+ * finds a gap. The instance resumes from the highest cursor in the store; no consumer group or offset
+ * commit is involved.
+ */
+public class FeedIngestor<V> implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(FeedIngestor.class);
+
+    private final KafkaProperties kafka;
+    private final FeedStore store;
+    private final LiveFeed live;
+    private final Topic<String, V> topic;
+    private final String stream;
+    private final java.util.function.BiFunction<Long, V, FeedEvent> mapper;
+    private final TopicPartition partition;
+    private volatile KafkaConsumer<String, V> consumer;
+    private volatile Thread thread;
+    private volatile boolean running;
+    private volatile long ingested;
+    private volatile long base;
+
+    /**
+     * @param topic  a single-partition stream topic
+     * @param stream the stream's name in the store ({@code cc}, {@code project})
+     * @param mapper the client-facing event of a record, given its cursor
+     */
+    public FeedIngestor(KafkaProperties kafka, FeedStore store, LiveFeed live, Topic<String, V> topic, String stream,
+            java.util.function.BiFunction<Long, V, FeedEvent> mapper) {
+        this.kafka = kafka;
+        this.store = store;
+        this.live = live;
+        this.topic = topic;
+        this.stream = stream;
+        this.mapper = mapper;
+        this.partition = new TopicPartition(topic.name(), 0);
+    }
+
+    @Override
+    public void start() {
+        Map<String, Object> props = new HashMap<>(kafka.buildConsumerProperties());
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+        consumer = new KafkaConsumer<>(props, new StringDeserializer(), JsonSerde.deserializer(topic.valueType()));
+        consumer.assign(List.of(partition));
+        long from = store.latest(stream).block(Duration.ofSeconds(30));
+        base = cursorBase(props, from);
+        consumer.seek(partition, Topics.offsetAfter(from - base));
+        log.info("{} feed resumes after cursor {} (offset {} of {})", stream, from, from - base, partition);
+        running = true;
+        thread = new Thread(this::loop, "feed-ingestor-" + stream);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                ConsumerRecords<String, V> records = consumer.poll(Duration.ofMillis(500));
+                if (!records.isEmpty()) {
+                    ingest(records.records(partition));
+                }
+            } catch (WakeupException e) {
+                return;
+            } catch (RecordDeserializationException e) {
+                log.error("skipping unreadable record at offset {} of {}: {}", e.offset(), e.topicPartition(), e.getMessage());
+                consumer.seek(e.topicPartition(), e.offset() + 1);
+            } catch (RuntimeException e) {
+                log.error("feed ingestion failed, retrying from the store's last cursor: {}", e.toString());
+                sleep();
+                try {
+                    consumer.seek(partition, Topics.offsetAfter(store.latest(stream).block(Duration.ofSeconds(30)) - base));
+                } catch (RuntimeException again) {
+                    log.warn("feed store unavailable: {}", again.toString());
+                }
+            }
+        }
+    }
+
+    /** The cursor base of the topic as it is now: unchanged if it is the topic recorded, else the last cursor. */
+    private long cursorBase(Map<String, Object> props, long latest) {
+        String topicId;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                props.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG)))) {
+            topicId = admin.describeTopics(List.of(partition.topic())).allTopicNames().get(30, TimeUnit.SECONDS)
+                    .get(partition.topic()).topicId().toString();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot describe " + partition.topic() + ": " + e.getMessage(), e);
+        }
+        FeedStore.StreamOrigin recorded = store.origin(stream).block(Duration.ofSeconds(30));
+        FeedStore.StreamOrigin current = origin(recorded, topicId, latest);
+        if (!current.equals(recorded)) {
+            if (recorded != null || latest > 0) {
+                log.warn("{} is a new topic (id {}, was {}): its cursors continue after {}", partition.topic(), topicId,
+                        recorded == null ? "unrecorded" : recorded.topicId(), latest);
+            }
+            store.recordOrigin(stream, current).block(Duration.ofSeconds(30));
+        }
+        return current.cursorBase();
+    }
+
+    /**
+     * The origin to read with: the recorded one while the topic is the same; for a topic not seen before,
+     * a base of the last stored cursor (0 for a new store).
+     */
+    static FeedStore.StreamOrigin origin(FeedStore.StreamOrigin recorded, String topicId, long latestStored) {
+        if (recorded != null && recorded.topicId().equals(topicId)) {
+            return recorded;
+        }
+        return new FeedStore.StreamOrigin(topicId, latestStored);
+    }
+
+    private void ingest(List<ConsumerRecord<String, V>> records) {
+        List<FeedEvent> events = new ArrayList<>(records.size());
+        for (ConsumerRecord<String, V> record : records) {
+            if (record.value() == null) {
+                continue;
+            }
+            events.add(mapper.apply(base + Topics.cursorOf(record.offset()), record.value()));
+        }
+        store.store(stream, events, EpochSeconds.now()).block(Duration.ofSeconds(30));
+        events.forEach(live::emit);
+        ingested += events.size();
+    }
+
+    public long ingested() {
+        return ingested;
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        if (consumer != null) {
+            consumer.wakeup();
+        }
+        if (thread != null) {
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (consumer != null) {
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}

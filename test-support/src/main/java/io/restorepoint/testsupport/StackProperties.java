@@ -1,0 +1,27 @@
+package io.restorepoint.testsupport;
+
+import io.restorepoint.devinfra.DatabaseServer;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The RP_* settings that point a RestorePoint service at the shared test infrastructure. */
+public final class StackProperties {
+
+    private StackProperties() {
+    }
+
+    /** Settings for a service whose own tables live in {@code controlDatabase}. */
+    public static Map<String, String> forService(String controlDatabase) {
+        DatabaseServer db = SharedInfra.database();
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("RP_KAFKA_BOOTSTRAP", SharedInfra.kafka());
+        env.put("RP_DB_HOST", db.host());
+        env.put("RP_DB_PORT", Integer.toString(db.port()));
+        env.put("RP_DB_USER", db.user());
+        env.put("RP_DB_PASSWORD", db.password());
+        env.put("RP_CONTROL_DB", controlDatabase);
+        env.put("RP_JWT_SECRET", TestTokens.SECRET);
+        return env;
+    }
+}

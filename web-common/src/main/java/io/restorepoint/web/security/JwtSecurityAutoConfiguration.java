@@ -1,0 +1,168 @@
+package io.restorepoint.web.security;
+
+import io.restorepoint.web.envelope.ApiError;
+import io.restorepoint.web.envelope.EnvelopeErrorHandler;
+import io.restorepoint.web.envelope.EnvelopeWriter;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.convert.converter.Converter;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
+import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * JWT resource server with envelope errors, for every RestorePoint HTTP service. Stateless: no
+ * session, no CSRF (no cookies are used), no form or basic login.
+ */
+@AutoConfiguration
+@EnableWebFluxSecurity
+@EnableConfigurationProperties(SecurityProperties.class)
+public class JwtSecurityAutoConfiguration {
+
+    static final String REALM = "restorepoint";
+
+    @Bean
+    EnvelopeWriter envelopeWriter(JsonMapper json) {
+        return new EnvelopeWriter(json);
+    }
+
+    @Bean
+    @Order(-2)
+    EnvelopeErrorHandler envelopeErrorHandler(EnvelopeWriter writer) {
+        return new EnvelopeErrorHandler(writer);
+    }
+
+    @Bean
+    ReactiveJwtDecoder jwtDecoder(SecurityProperties properties) {
+        NimbusReactiveJwtDecoder decoder;
+        if (properties.jwkSetUri() != null && !properties.jwkSetUri().isBlank()) {
+            decoder = NimbusReactiveJwtDecoder.withJwkSetUri(properties.jwkSetUri()).build();
+        } else {
+            if (properties.jwtSecret() == null || properties.jwtSecret().getBytes(StandardCharsets.UTF_8).length < 32) {
+                throw new IllegalStateException("Set restorepoint.security.jwt-secret (env RP_JWT_SECRET, at least 32 bytes) "
+                        + "or restorepoint.security.jwk-set-uri");
+            }
+            decoder = NimbusReactiveJwtDecoder
+                    .withSecretKey(new SecretKeySpec(properties.jwtSecret().getBytes(StandardCharsets.UTF_8), "HmacSHA256"))
+                    .macAlgorithm(MacAlgorithm.HS256)
+                    .build();
+        }
+        List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
+        validators.add(properties.issuer() == null || properties.issuer().isBlank()
+                ? JwtValidators.createDefault() : JwtValidators.createDefaultWithIssuer(properties.issuer()));
+        if (properties.audience() != null && !properties.audience().isBlank()) {
+            validators.add(jwt -> jwt.getAudience() != null && jwt.getAudience().contains(properties.audience())
+                    ? OAuth2TokenValidatorResult.success()
+                    : OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token", "The token is not meant for this audience", null)));
+        }
+        validators.add(jwt -> jwt.getSubject() != null && !jwt.getSubject().isBlank()
+                ? OAuth2TokenValidatorResult.success()
+                : OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token", "The token has no subject", null)));
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));
+        return decoder;
+    }
+
+    @Bean
+    SecurityWebFilterChain apiSecurity(ServerHttpSecurity http, SecurityProperties properties, EnvelopeWriter writer) {
+        Converter<Jwt, Mono<AbstractAuthenticationToken>> toCaller = jwt -> {
+            List<String> roles = rolesOf(jwt, properties.rolesClaim());
+            JwtAuthenticationToken token = new JwtAuthenticationToken(jwt,
+                    roles.stream().map(r -> new SimpleGrantedAuthority("ROLE_" + r)).toList(), jwt.getSubject());
+            token.setDetails(new Caller(jwt.getSubject(), roles, jwt));
+            return Mono.just(token);
+        };
+        return http
+                .csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .logout(ServerHttpSecurity.LogoutSpec::disable)
+                .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
+                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+                .cors(cors -> cors.configurationSource(corsSource(properties)))
+                .authorizeExchange(exchange -> exchange
+                        .pathMatchers(HttpMethod.OPTIONS).permitAll()
+                        .pathMatchers(properties.publicPaths().toArray(String[]::new)).permitAll()
+                        .anyExchange().authenticated())
+                .oauth2ResourceServer(server -> server
+                        .jwt(jwt -> jwt.jwtAuthenticationConverter(toCaller))
+                        .authenticationEntryPoint((exchange, ex) -> unauthorized(writer, exchange, ex))
+                        .accessDeniedHandler((exchange, ex) -> writer.write(exchange.getResponse(), ApiError.FORBIDDEN, null, Map.of())))
+                .exceptionHandling(handling -> handling
+                        .authenticationEntryPoint((exchange, ex) -> unauthorized(writer, exchange, ex))
+                        .accessDeniedHandler((exchange, ex) -> writer.write(exchange.getResponse(), ApiError.FORBIDDEN, null, Map.of())))
+                .build();
+    }
+
+    private static Mono<Void> unauthorized(EnvelopeWriter writer, ServerWebExchange exchange, AuthenticationException ex) {
+        boolean tokenSent = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION) != null;
+        String challenge = tokenSent
+                ? "Bearer realm=\"" + REALM + "\", error=\"invalid_token\", error_description=\"" + describe(ex) + "\""
+                : "Bearer realm=\"" + REALM + "\"";
+        exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, challenge);
+        return writer.write(exchange.getResponse(), ApiError.PERMISSION_DENIED, null, Map.of());
+    }
+
+    private static String describe(AuthenticationException ex) {
+        String message = ex.getMessage() == null ? "invalid token" : ex.getMessage();
+        if (message.contains("expired")) {
+            return "The token has expired";
+        }
+        return "The token is missing, malformed or not signed by a trusted key";
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<String> rolesOf(Jwt jwt, String claim) {
+        Object value = jwt.getClaims().get(claim);
+        if (value instanceof List<?> list) {
+            return list.stream().map(String::valueOf).toList();
+        }
+        if (value instanceof String s && !s.isBlank()) {
+            return List.of(s.split("[ ,]+"));
+        }
+        return List.of();
+    }
+
+    private static UrlBasedCorsConfigurationSource corsSource(SecurityProperties properties) {
+        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+        if (!properties.corsOrigins().isEmpty()) {
+            CorsConfiguration config = new CorsConfiguration();
+            config.setAllowedOrigins(properties.corsOrigins());
+            config.setAllowedMethods(List.of("GET", "POST", "OPTIONS"));
+            config.setAllowedHeaders(List.of("Authorization", "Content-Type", "Last-Event-ID", "Prefer"));
+            config.setExposedHeaders(List.of("Authorization", "WWW-Authenticate", "Content-Disposition"));
+            config.setMaxAge(3600L);
+            source.registerCorsConfiguration("/**", config);
+        }
+        return source;
+    }
+}
