@@ -11,13 +11,13 @@ import io.restorepoint.worker.config.WorkerProperties;
 import io.restorepoint.worker.events.JobEmitter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
-import reactor.core.scheduler.Schedulers;
 
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -42,7 +42,7 @@ final class JobRun implements AutoCloseable {
     private String phase;
     private long phaseStartedNanos;
     private double deadline;
-    private Disposable ticker;
+    private ScheduledExecutorService ticker;
 
     JobRun(JobEmitter emitter, JobCommand command, WorkerProperties properties) {
         this.command = command;
@@ -102,19 +102,32 @@ final class JobRun implements AutoCloseable {
         }
     }
 
+    /**
+     * Progress runs on a thread of the run's own, stopped with {@code shutdown()}, never interrupted: an
+     * interrupt landing in a progress publication (as a Reactor scheduler's dispose does) could leave the
+     * emitter busy while the job thread waits to publish the job's outcome.
+     */
     private synchronized void startTicker() {
         if (ticker == null) {
-            ticker = Flux.interval(properties.progressInterval(), Schedulers.boundedElastic()).subscribe(tick -> tick());
+            ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "job-progress-" + command.commandId());
+                thread.setDaemon(true);
+                return thread;
+            });
+            long period = properties.progressInterval().toMillis();
+            ticker.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.MILLISECONDS);
         }
     }
 
     private void tick() {
-        JobInfo info = stamp(source.get());
-        Duration timeout = properties.phaseTimeout(info.phase());
-        if (System.nanoTime() - phaseStartedNanos > timeout.toNanos()) {
-            expired.tryEmitError(new PhaseTimeoutException(info.phase(), timeout));
-        }
         try {
+            JobInfo info = stamp(source.get());
+            Duration timeout = properties.phaseTimeout(info.phase());
+            if (System.nanoTime() - phaseStartedNanos > timeout.toNanos()) {
+                // the job thread now cancels the work and publishes the outcome; no progress after that
+                expired.tryEmitError(new PhaseTimeoutException(info.phase(), timeout));
+                return;
+            }
             emitter.processing(info);
         } catch (RuntimeException e) {
             // the broker is away: progress is skipped, the deadline still holds
@@ -136,7 +149,7 @@ final class JobRun implements AutoCloseable {
 
     private synchronized void stopTicker() {
         if (ticker != null) {
-            ticker.dispose();
+            ticker.shutdown();
             ticker = null;
         }
     }
