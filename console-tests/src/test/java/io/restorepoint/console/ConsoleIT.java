@@ -10,6 +10,7 @@ import io.restorepoint.devinfra.DevTokens;
 import io.restorepoint.devinfra.Sql;
 import io.restorepoint.local.LocalStack;
 import io.restorepoint.schemas.kafka.Json;
+import io.restorepoint.system.StackFixture;
 import io.restorepoint.testsupport.Await;
 import io.r2dbc.spi.ConnectionFactory;
 import org.junit.jupiter.api.AfterAll;

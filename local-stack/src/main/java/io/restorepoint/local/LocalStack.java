@@ -115,8 +115,10 @@ public final class LocalStack implements AutoCloseable {
         }
         gateway = new ServiceProcess("gateway", jar("gateway"), gatewayPort, logs.resolve("gateway.log"), gatewayEnv,
                 projects, options.serviceHeap());
+        Map<String, String> syncEnv = with(env, "RP_SYNC_PORT", syncPort);
+        syncEnv.put("RP_SYNC_IO_PORT", Integer.toString(portOrFree(options.syncIoPort())));
         sync = new ServiceProcess("sync-events", jar("sync-events"), syncPort, logs.resolve("sync-events.log"),
-                with(env, "RP_SYNC_PORT", syncPort), List.of(), options.serviceHeap());
+                syncEnv, List.of(), options.serviceHeap());
         for (int i = 0; i < Math.max(1, options.workers()); i++) {
             workers.add(newWorker(i == 0 ? Ports.orFree(options.workerPort()) : Ports.orFree(0)));
         }

@@ -10,6 +10,7 @@ import java.util.Map;
  * @param workDir       state of this run (broker, database, artifacts, logs); emptied at start
  * @param gatewayPort   RP_GATEWAY_PORT, default 3001 (0: any free port)
  * @param syncPort      RP_SYNC_PORT, default 3002
+ * @param syncIoPort    RP_SYNC_IO_PORT, sync-events' Socket.IO endpoint ({@code /sync/io}), default 3004
  * @param workerPort    RP_WORKER_PORT, default 3003
  * @param kafkaPort     RP_LOCAL_KAFKA_PORT for the embedded broker, default 19092 (taken: any free port)
  * @param dbPort        RP_LOCAL_DB_PORT for the embedded MariaDB, default 13306 (taken: any free port)
@@ -25,7 +26,8 @@ import java.util.Map;
  * @param extraProjects RP_EXTRA_PROJECTS: small projects {@code tiny-01 …} besides the demo, each with a
  *                      database {@code tiny_01 …} of 100 rows, owned by the admin (default 0)
  */
-public record LocalStackOptions(Path repoRoot, Path workDir, int gatewayPort, int syncPort, int workerPort,
+public record LocalStackOptions(Path repoRoot, Path workDir, int gatewayPort, int syncPort, int syncIoPort,
+        int workerPort,
         int kafkaPort, int dbPort, String kafkaBootstrap, String dbHost, int dbExternalPort, String dbUser,
         String dbPassword, long demoRows, String jwtSecret, int workers, String serviceHeap, int extraProjects) {
 
@@ -35,6 +37,7 @@ public record LocalStackOptions(Path repoRoot, Path workDir, int gatewayPort, in
                 Path.of(env.getOrDefault("RP_LOCAL_DIR", repoRoot.resolve(".restorepoint-local").toString())),
                 Integer.parseInt(env.getOrDefault("RP_GATEWAY_PORT", "3001")),
                 Integer.parseInt(env.getOrDefault("RP_SYNC_PORT", "3002")),
+                Integer.parseInt(env.getOrDefault("RP_SYNC_IO_PORT", "3004")),
                 Integer.parseInt(env.getOrDefault("RP_WORKER_PORT", "3003")),
                 Integer.parseInt(env.getOrDefault("RP_LOCAL_KAFKA_PORT", "19092")),
                 Integer.parseInt(env.getOrDefault("RP_LOCAL_DB_PORT", "13306")),
@@ -52,31 +55,31 @@ public record LocalStackOptions(Path repoRoot, Path workDir, int gatewayPort, in
 
     /** Everything on free ports under {@code workDir}: for tests. */
     public static LocalStackOptions forTests(Path repoRoot, Path workDir) {
-        return new LocalStackOptions(repoRoot, workDir, 0, 0, 0, 0, 0, null, null, 3306, "root", "", 2000, null, 1, "384m", 0);
+        return new LocalStackOptions(repoRoot, workDir, 0, 0, 0, 0, 0, 0, null, null, 3306, "root", "", 2000, null, 1, "384m", 0);
     }
 
     public LocalStackOptions withExternal(String kafkaBootstrap, String dbHost, int dbPort, String dbUser, String dbPassword) {
-        return new LocalStackOptions(repoRoot, workDir, gatewayPort, syncPort, workerPort, kafkaPort, this.dbPort,
+        return new LocalStackOptions(repoRoot, workDir, gatewayPort, syncPort, syncIoPort, workerPort, kafkaPort, this.dbPort,
                 kafkaBootstrap, dbHost, dbPort, dbUser, dbPassword, demoRows, jwtSecret, workers, serviceHeap, extraProjects);
     }
 
     public LocalStackOptions withWorkers(int count) {
-        return new LocalStackOptions(repoRoot, workDir, gatewayPort, syncPort, workerPort, kafkaPort, dbPort,
+        return new LocalStackOptions(repoRoot, workDir, gatewayPort, syncPort, syncIoPort, workerPort, kafkaPort, dbPort,
                 kafkaBootstrap, dbHost, dbExternalPort, dbUser, dbPassword, demoRows, jwtSecret, count, serviceHeap, extraProjects);
     }
 
     public LocalStackOptions withDemoRows(long rows) {
-        return new LocalStackOptions(repoRoot, workDir, gatewayPort, syncPort, workerPort, kafkaPort, dbPort,
+        return new LocalStackOptions(repoRoot, workDir, gatewayPort, syncPort, syncIoPort, workerPort, kafkaPort, dbPort,
                 kafkaBootstrap, dbHost, dbExternalPort, dbUser, dbPassword, rows, jwtSecret, workers, serviceHeap, extraProjects);
     }
 
     public LocalStackOptions withServiceHeap(String heap) {
-        return new LocalStackOptions(repoRoot, workDir, gatewayPort, syncPort, workerPort, kafkaPort, dbPort,
+        return new LocalStackOptions(repoRoot, workDir, gatewayPort, syncPort, syncIoPort, workerPort, kafkaPort, dbPort,
                 kafkaBootstrap, dbHost, dbExternalPort, dbUser, dbPassword, demoRows, jwtSecret, workers, heap, extraProjects);
     }
 
     public LocalStackOptions withExtraProjects(int count) {
-        return new LocalStackOptions(repoRoot, workDir, gatewayPort, syncPort, workerPort, kafkaPort, dbPort,
+        return new LocalStackOptions(repoRoot, workDir, gatewayPort, syncPort, syncIoPort, workerPort, kafkaPort, dbPort,
                 kafkaBootstrap, dbHost, dbExternalPort, dbUser, dbPassword, demoRows, jwtSecret, workers, serviceHeap, count);
     }
 

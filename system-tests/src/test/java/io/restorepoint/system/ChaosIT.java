@@ -40,12 +40,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and started under a stream of commands, sync-events and the gateway restarted under a listening client,
  * and the work of 30 projects spread over a pool of three workers. On the real stack (processes, KRaft
  * broker, MariaDB). Counts are printed for the closing notes; {@code -Dchaos.trials} and
- * {@code -Dchaos.commands} make it heavier (defaults 10 and 1,000).
+ * {@code -Dchaos.commands} set the trials per kill test and the commands of the broker test (defaults 3 and 1,000; {@code -Dchaos.trials=10} is the full suite of issue 8, about 13 minutes more).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ChaosIT {
 
-    static final int TRIALS = Integer.getInteger("chaos.trials", 10);
+    static final int TRIALS = Integer.getInteger("chaos.trials", 3);
     static final int COMMANDS = Integer.getInteger("chaos.commands", 1000);
     static final String PROJECT = LocalStack.extraProject(1);
     static final String DATABASE = LocalStack.extraDatabase(1);

@@ -11,19 +11,20 @@ import java.nio.file.Path;
 /**
  * The stack every system test of this JVM drives: started once, the way {@code ./run-local.sh} starts
  * it (its own KRaft broker and MariaDB), or on the shared containers with {@code -Ptestcontainers}.
+ * console-tests use it too (from this module's test jar). Run from a module directory of the checkout.
  */
-final class StackFixture {
+public final class StackFixture {
 
     private static LocalStack stack;
 
     private StackFixture() {
     }
 
-    static synchronized LocalStack stack() {
+    public static synchronized LocalStack stack() {
         if (stack == null) {
             Path root = Path.of("").toAbsolutePath().getParent();
             if (!Files.isDirectory(root.resolve("gateway"))) {
-                throw new IllegalStateException("system tests run from system-tests/ inside the checkout");
+                throw new IllegalStateException("stack tests run from a module directory inside the checkout");
             }
             LocalStackOptions options = LocalStackOptions.forTests(root, Path.of("target", "stack").toAbsolutePath())
                     .withWorkers(1).withExtraProjects(30);

@@ -18,7 +18,7 @@ import java.time.Duration;
  *                        cursor older than what is kept is answered 410
  * @param pruneInterval   how often old events are removed
  * @param socketIoPort    port of the Socket.IO v4 endpoint (path {@code /sync/io}, env {@code RP_SYNC_IO_PORT}): it
- *                        runs its own Netty server next to the HTTP port ({@code SOCKET_IO.md}); {@code 0} takes
+ *                        runs its own Netty server next to the HTTP port ({@code docs/design/0009-socket-io-endpoint.md}); {@code 0} takes
  *                        any free port (tests), a negative value turns the endpoint off
  */
 @ConfigurationProperties("restorepoint.sync")

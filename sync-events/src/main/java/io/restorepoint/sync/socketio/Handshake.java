@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * The handshake {@code auth} payload of a Socket.IO connection to {@code /sync/io}:
  * {@code {JWT: <token>, cc_cursor?: n, project?: gid, cursor?: m}} ({@code "cc.cursor"} is read as well, as in
- * {@code /sync/get}). A missing cursor means "from now on" (see {@code SOCKET_IO.md}).
+ * {@code /sync/get}). A missing cursor means "from now on" (see {@code docs/design/0009-socket-io-endpoint.md}).
  *
  * @param jwt           the caller's token, or null when none was sent
  * @param ccCursor      the last cc cursor the client has, or null

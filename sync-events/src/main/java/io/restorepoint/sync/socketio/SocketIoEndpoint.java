@@ -60,7 +60,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *       connection (same user); acknowledged, if the client asks for an acknowledgement, with
  *       {@code {success: true, result: {expires_on}}} or {@code {success: false, result: {code, message}}}.</li>
  * </ul>
- * The server mints no tokens, so it never pushes one. See {@code SOCKET_IO.md}.
+ * The server mints no tokens, so it never pushes one. See {@code docs/design/0009-socket-io-endpoint.md}.
  */
 @Component
 public class SocketIoEndpoint implements SmartLifecycle {
