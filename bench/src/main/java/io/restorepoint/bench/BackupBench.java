@@ -82,11 +82,11 @@ public final class BackupBench {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (arg) {
                 case "--rows" -> {
-                    rows = Long.parseLong(require(arg, value).replace("_", ""));
+                    rows = Long.parseLong(BenchRunner.require(arg, value).replace("_", ""));
                     i++;
                 }
                 case "--repeat" -> {
-                    repeat = Integer.parseInt(require(arg, value));
+                    repeat = Integer.parseInt(BenchRunner.require(arg, value));
                     i++;
                 }
                 case "-h", "--help" -> {
@@ -103,29 +103,9 @@ public final class BackupBench {
         if (repeat < 1) {
             throw new IllegalArgumentException("--repeat must be at least 1");
         }
-        Path root = repoRoot();
-        Path work = root.resolve("bench").resolve("target").resolve("bench-work");
-        Files.createDirectories(work);
-        // the local stack's logback.xml writes broker and database chatter to <this>/infra.log
-        System.setProperty("restorepoint.local.logs", work.toString());
-        BackupBench bench = new BackupBench(rows, repeat, root);
-        Thread hook = new Thread(bench::cleanUp, "bench-cleanup");
-        Runtime.getRuntime().addShutdownHook(hook);
-        int status;
-        try {
-            status = bench.run();
-        } finally {
-            bench.cleanUp();
-        }
-        Runtime.getRuntime().removeShutdownHook(hook);
-        System.exit(status);
-    }
-
-    private static String require(String option, String value) {
-        if (value == null) {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return value;
+        BenchRunner.workDir("bench-work");
+        BackupBench bench = new BackupBench(rows, repeat, BenchRunner.repoRoot());
+        BenchRunner.runAndExit(bench::run, bench::cleanUp);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -1190,22 +1170,6 @@ public final class BackupBench {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    /** The checkout: -Drestorepoint.home, else the nearest parent directory holding gateway/ and pom.xml. */
-    static Path repoRoot() {
-        String home = System.getProperty("restorepoint.home");
-        if (home != null) {
-            return Path.of(home).toAbsolutePath();
-        }
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null) {
-            if (Files.isDirectory(dir.resolve("gateway")) && Files.isRegularFile(dir.resolve("pom.xml"))) {
-                return dir;
-            }
-            dir = dir.getParent();
-        }
-        throw new IllegalStateException("run from inside the RestorePoint checkout, or pass -Drestorepoint.home=<checkout>");
     }
 
     /** One measured run of one tool. */

@@ -113,7 +113,7 @@ public final class FeedBench {
                 case "--seconds" -> seconds = positive(arg, value);
                 case "--warmup" -> warmup = nonNegative(arg, value);
                 case "--page" -> page = positive(arg, value);
-                case "--heap" -> heapSize = require(arg, value);
+                case "--heap" -> heapSize = BenchRunner.require(arg, value);
                 case "--batch" -> batch = positive(arg, value);
                 case "--drain" -> drain = positive(arg, value);
                 case "-h", "--help" -> {
@@ -129,33 +129,14 @@ public final class FeedBench {
         if ((long) rate * seconds > 50_000_000L) {
             throw new IllegalArgumentException("--rate x --seconds must be at most 50,000,000 events");
         }
-        Path root = BackupBench.repoRoot();
-        Path work = root.resolve("bench").resolve("target").resolve("feed-bench-work");
-        Files.createDirectories(work);
-        // the local stack's logback.xml writes broker and database chatter to <this>/infra.log
-        System.setProperty("restorepoint.local.logs", work.toString());
-        FeedBench bench = new FeedBench(new Options(clients, rate, seconds, warmup, page, heapSize, batch, drain), root);
-        Thread hook = new Thread(bench::cleanUp, "feed-bench-cleanup");
-        Runtime.getRuntime().addShutdownHook(hook);
-        int status;
-        try {
-            status = bench.run();
-        } finally {
-            bench.cleanUp();
-        }
-        Runtime.getRuntime().removeShutdownHook(hook);
-        System.exit(status);
-    }
-
-    private static String require(String option, String value) {
-        if (value == null) {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return value;
+        BenchRunner.workDir("feed-bench-work");
+        FeedBench bench = new FeedBench(new Options(clients, rate, seconds, warmup, page, heapSize, batch, drain),
+                BenchRunner.repoRoot());
+        BenchRunner.runAndExit(bench::run, bench::cleanUp);
     }
 
     private static int positive(String option, String value) {
-        int n = Integer.parseInt(require(option, value).replace("_", ""));
+        int n = Integer.parseInt(BenchRunner.require(option, value).replace("_", ""));
         if (n < 1) {
             throw new IllegalArgumentException(option + " must be at least 1");
         }
@@ -163,7 +144,7 @@ public final class FeedBench {
     }
 
     private static int nonNegative(String option, String value) {
-        int n = Integer.parseInt(require(option, value).replace("_", ""));
+        int n = Integer.parseInt(BenchRunner.require(option, value).replace("_", ""));
         if (n < 0) {
             throw new IllegalArgumentException(option + " must not be negative");
         }

@@ -58,7 +58,7 @@ public final class LocalStackMain {
     }
 
     /** The checkout the jars were built in: -Drestorepoint.home, else the nearest parent holding gateway/. */
-    static Path repoRoot() {
+    public static Path repoRoot() {
         String home = System.getProperty("restorepoint.home");
         if (home != null) {
             return Path.of(home).toAbsolutePath();

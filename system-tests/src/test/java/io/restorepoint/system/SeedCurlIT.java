@@ -107,7 +107,7 @@ class SeedCurlIT {
         assertThat(backups.get("next_version").asInt()).isEqualTo(result.get("version").asInt() + 1);
         assertThat(created.raw().body()).as("epoch seconds as plain floats").contains("\"last_backed_up\":1");
 
-        // the sync event: { type, cursor, action, data_type, data_key, data {project_gid, job, status, info, created_on, updated_on} }
+        // the sync event: { type, cursor, action, data_type, data_key, data {project_gid, job, status, info, created_on, updated_on, event_id, worker_id} }
         String job = result.get("job.token").asString();
         Jobs.awaitEnd(stack, token, job, Duration.ofSeconds(60));
         JsonNode event = WalkingSkeletonIT.jobEvents(stack, token, job).get(0);

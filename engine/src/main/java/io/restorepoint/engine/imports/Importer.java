@@ -16,7 +16,6 @@ import reactor.core.scheduler.Schedulers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -96,26 +95,7 @@ public final class Importer {
             LongConsumer progress) {
         long[] inserted = counts.computeIfAbsent(table.name(), k -> new long[1]);
         long before = handled.get();
-        return Flux.using(() -> StatementReader.compressed(store.openStaged(table.file())),
-                        reader -> Flux.<String>generate(sink -> {
-                            try {
-                                String sql = reader.next();
-                                if (sql == null) {
-                                    sink.complete();
-                                } else {
-                                    sink.next(sql);
-                                }
-                            } catch (IOException e) {
-                                sink.error(new UncheckedIOException(e));
-                            }
-                        }).subscribeOn(Schedulers.boundedElastic(), false),
-                        reader -> {
-                            try {
-                                reader.close();
-                            } catch (IOException ignored) {
-                                // read-only
-                            }
-                        })
+        return StatementReader.statements(() -> store.openStaged(table.file()))
                 .concatMap(sql -> Flux.from(connection.createStatement(sql).execute()).concatMap(Result::getRowsUpdated), 1)
                 .doOnNext(n -> {
                     inserted[0] += n;

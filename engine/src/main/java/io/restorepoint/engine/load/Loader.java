@@ -15,9 +15,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -134,27 +132,7 @@ public final class Loader {
 
     private Mono<Void> loadChunk(Connection connection, ArtifactId id, Task task, LoadProgress progress) {
         var counter = progress.counter(task.table);
-        return Flux.using(
-                        () -> StatementReader.compressed(store.open(id, task.chunk.file())),
-                        reader -> Flux.<String>generate(sink -> {
-                            try {
-                                String sql = reader.next();
-                                if (sql == null) {
-                                    sink.complete();
-                                } else {
-                                    sink.next(sql);
-                                }
-                            } catch (IOException e) {
-                                sink.error(new UncheckedIOException(e));
-                            }
-                        }).subscribeOn(Schedulers.boundedElastic(), false),
-                        reader -> {
-                            try {
-                                reader.close();
-                            } catch (IOException ignored) {
-                                // read-only
-                            }
-                        })
+        return StatementReader.statements(() -> store.open(id, task.chunk.file()))
                 .concatMap(sql -> Flux.from(connection.createStatement(sql).execute()).concatMap(Result::getRowsUpdated), 1)
                 .doOnNext(counter::add)
                 .then()

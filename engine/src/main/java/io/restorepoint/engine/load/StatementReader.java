@@ -4,8 +4,13 @@ import com.github.luben.zstd.ZstdInputStream;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.concurrent.Callable;
+
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Reads the statements of a data chunk back, one at a time. In format v1 a raw newline never occurs
@@ -24,6 +29,33 @@ public final class StatementReader implements AutoCloseable {
 
     private StatementReader(InputStream in) {
         this.in = in;
+    }
+
+    /**
+     * The statements of a stored zstd file, read on a blocking-capable thread and closed when the flux
+     * ends, fails or is cancelled.
+     */
+    public static Flux<String> statements(Callable<InputStream> open) {
+        return Flux.using(() -> compressed(open.call()),
+                reader -> Flux.<String>generate(sink -> {
+                    try {
+                        String sql = reader.next();
+                        if (sql == null) {
+                            sink.complete();
+                        } else {
+                            sink.next(sql);
+                        }
+                    } catch (IOException e) {
+                        sink.error(new UncheckedIOException(e));
+                    }
+                }).subscribeOn(Schedulers.boundedElastic(), false),
+                reader -> {
+                    try {
+                        reader.close();
+                    } catch (IOException ignored) {
+                        // read-only
+                    }
+                });
     }
 
     /** Reads a zstd-compressed chunk file. */

@@ -14,7 +14,8 @@ import java.util.Map;
  * data}}:
  * <ul>
  *   <li>a job event: {@code type "cc", data_type "jobs", data_key <job token>, data {project_gid, job, status,
- *       info, created_on, updated_on, version, failure?, result?}};</li>
+ *       info, created_on, updated_on, version, failure?, result?, event_id, worker_id?}} ({@code event_id} lets a
+ *       client drop the copy of a terminal event that a redelivered command republishes);</li>
  *   <li>a project's backups list changed: {@code type "cc", data_type "projects", data_key <project gid>,
  *       data {gid, change, version?, next_version?, updated_on}};</li>
  *   <li>a project's data changed (per-project stream): {@code type "project", data_type "data", data_key
@@ -47,6 +48,10 @@ public final class FeedMapper {
             }
             if (job.result() != null) {
                 data.put("result", job.result());
+            }
+            data.put("event_id", job.eventId());
+            if (job.workerId() != null) {
+                data.put("worker_id", job.workerId());
             }
             return event(CC, cursor, job.project(), "jobs", job.jobToken(), data);
         }
