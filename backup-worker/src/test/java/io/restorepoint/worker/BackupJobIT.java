@@ -11,6 +11,7 @@ import io.restorepoint.schemas.SchemaVersion;
 import io.restorepoint.schemas.Topics;
 import io.restorepoint.schemas.command.BackupRequested;
 import io.restorepoint.schemas.kafka.Json;
+import io.restorepoint.testsupport.Await;
 import io.restorepoint.testsupport.KafkaProbe;
 import io.restorepoint.testsupport.SharedInfra;
 import io.restorepoint.testsupport.StackProperties;
@@ -18,15 +19,22 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,6 +45,7 @@ class BackupJobIT {
 
     static final String DATABASE = SharedInfra.freshDatabase("worker_demo");
     static final String PROJECT = "w-" + UUID.randomUUID().toString().substring(0, 8);
+    static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @DynamicPropertySource
     static void infra(DynamicPropertyRegistry registry) {
@@ -50,6 +59,9 @@ class BackupJobIT {
 
     @Autowired
     ArtifactStore store;
+
+    @LocalServerPort
+    int port;
 
     @Test
     void backupCommandProducesAnArtifactMatchingTheDatabaseAndEndsDone() throws Exception {
@@ -74,12 +86,37 @@ class BackupJobIT {
         }
         assertThat(done.get("result").get("rows").asLong()).isEqualTo(manifest.totalRows());
 
+        // what operators scrape: the job counted by type and outcome, its rows; ready while the broker answers
+        // (the outcome is counted just after it is published: wait for it)
+        String metrics = Await.until("the done job in the worker's metrics", Duration.ofSeconds(10),
+                () -> get("/actuator/prometheus").body(), body -> body.contains("restorepoint_jobs_ended_total{status=\"done\""));
+        assertThat(metric(metrics, "restorepoint_jobs_ended_total\\{status=\"done\",type=\"backup_project\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(metric(metrics, "restorepoint_job_rows\\w*\\{type=\"backup_project\"}")).isGreaterThanOrEqualTo(manifest.totalRows());
+        assertThat(metric(metrics, "restorepoint_jobs_running\\w*")).isZero();
+        assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+
         // the same command delivered again reports done again and leaves the artifact alone
         publisher.publish(Topics.COMMANDS, PROJECT, command(token, 1, DATABASE), BackupRequested.CE_TYPE, token, token)
                 .block(Duration.ofSeconds(20));
         KafkaProbe.await(SharedInfra.kafka(), Topics.CC_EVENTS.name(),
                 r -> token.equals(r.key()) && r.value().contains("\"status\":\"done\""), 2, Duration.ofSeconds(30));
         assertThat(store.manifest(new ArtifactId(PROJECT, 1)).orElseThrow().completedAt()).isEqualTo(manifest.completedAt());
+    }
+
+    private HttpResponse<String> get(String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException("GET " + path, e);
+        }
+    }
+
+    /** The value of the sample line whose name and labels match {@code pattern}. */
+    private static double metric(String exposition, String pattern) {
+        Matcher m = Pattern.compile("(?m)^" + pattern + " ([0-9.eE+-]+)").matcher(exposition);
+        assertThat(m.find()).as("a sample " + pattern + " in\n" + exposition).isTrue();
+        return Double.parseDouble(m.group(1));
     }
 
     @Test

@@ -8,16 +8,19 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -63,6 +66,17 @@ public class MessagingAutoConfiguration {
         DefaultKafkaProducerFactory<String, Object> factory = new DefaultKafkaProducerFactory<>(props,
                 new StringSerializer(), JsonSerde.serializer());
         return new KafkaTemplate<>(factory);
+    }
+
+    /** {@code kafka} in the health endpoint and the readiness group (see {@link KafkaHealthIndicator}). */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+    static class KafkaHealthConfiguration {
+
+        @Bean(name = "kafka")
+        KafkaHealthIndicator kafkaHealthIndicator(KafkaProperties kafka) {
+            return new KafkaHealthIndicator(kafka.buildAdminProperties(), Duration.ofSeconds(3));
+        }
     }
 
     @Bean

@@ -7,8 +7,10 @@ import io.restorepoint.schemas.command.JobCommand;
 import io.restorepoint.schemas.job.JobFailure;
 import io.restorepoint.schemas.job.JobInfo;
 import io.restorepoint.schemas.job.JobResult;
+import io.restorepoint.schemas.job.JobStatus;
 import io.restorepoint.worker.config.WorkerProperties;
 import io.restorepoint.worker.events.JobEmitter;
+import io.restorepoint.worker.metrics.JobMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -43,8 +45,10 @@ final class JobRun implements AutoCloseable {
     private long phaseStartedNanos;
     private double deadline;
     private ScheduledExecutorService ticker;
+    private final JobMetrics.Run metrics;
 
-    JobRun(JobEmitter emitter, JobCommand command, WorkerProperties properties) {
+    JobRun(JobEmitter emitter, JobCommand command, WorkerProperties properties, JobMetrics.Run metrics) {
+        this.metrics = metrics;
         this.command = command;
         this.emitter = emitter;
         this.properties = properties;
@@ -77,12 +81,14 @@ final class JobRun implements AutoCloseable {
     void done(JobInfo info, JobResult result) {
         stopTicker();
         emitter.done(info, result);
+        metrics.ended(JobStatus.DONE, result);
     }
 
     void reject(String reason, String table, JobInfo info) {
         stopTicker();
         log.warn("job {} ({}): rejected: {}", command.commandId(), command.jobType().wire(), reason);
         emitter.rejected(info, JobFailure.processError(command.jobType(), reason, table));
+        metrics.ended(JobStatus.REJECTED, null);
     }
 
     void reject(Throwable e, JobInfo info) {
@@ -96,6 +102,7 @@ final class JobRun implements AutoCloseable {
     @Override
     public void close() {
         stopTicker();
+        metrics.abandoned();
         if (emitter.terminalUnpublished()) {
             throw new IllegalStateException("job " + command.commandId() + " ended but its outcome could not be published;"
                     + " the command will be delivered again");

@@ -5,6 +5,7 @@ import io.restorepoint.schemas.command.JobCommand;
 import io.restorepoint.worker.config.WorkerProperties;
 import io.restorepoint.worker.events.JobEmitter;
 import io.restorepoint.worker.ledger.JobLedger;
+import io.restorepoint.worker.metrics.JobMetrics;
 import org.springframework.stereotype.Component;
 
 /** Starts {@link JobRun}s with this worker's publisher, ledger, id and timeouts. */
@@ -15,8 +16,10 @@ class JobRuns {
     private final JobLedger ledger;
     private final WorkerProperties properties;
     private final String workerId;
+    private final JobMetrics metrics;
 
-    JobRuns(ContractPublisher publisher, JobLedger ledger, WorkerProperties properties) {
+    JobRuns(ContractPublisher publisher, JobLedger ledger, WorkerProperties properties, JobMetrics metrics) {
+        this.metrics = metrics;
         this.publisher = publisher;
         this.ledger = ledger;
         this.properties = properties;
@@ -25,6 +28,6 @@ class JobRuns {
 
     JobRun start(JobCommand command, Integer version) {
         return new JobRun(new JobEmitter(publisher, ledger, command, version, workerId, properties.heartbeat()), command,
-                properties);
+                properties, metrics.started(command.jobType()));
     }
 }
