@@ -27,8 +27,7 @@ import java.util.Map;
  *                      database {@code tiny_01 …} of 100 rows, owned by the admin (default 0)
  */
 public record LocalStackOptions(Path repoRoot, Path workDir, int gatewayPort, int syncPort, int syncIoPort,
-        int workerPort,
-        int kafkaPort, int dbPort, String kafkaBootstrap, String dbHost, int dbExternalPort, String dbUser,
+        int workerPort, int kafkaPort, int dbPort, String kafkaBootstrap, String dbHost, int dbExternalPort, String dbUser,
         String dbPassword, long demoRows, String jwtSecret, int workers, String serviceHeap, int extraProjects) {
 
     public static LocalStackOptions fromEnvironment(Map<String, String> env, Path repoRoot) {

@@ -11,7 +11,9 @@ import org.springframework.boot.health.contributor.Health;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@code kafka} health: UP when the cluster answers {@code describeCluster} within the timeout (with its id
@@ -34,12 +36,18 @@ public class KafkaHealthIndicator extends AbstractHealthIndicator implements Dis
         this.timeout = timeout;
     }
 
+    /** An unreachable broker is an expected state, reported as DOWN with the reason, not logged as a stack trace. */
     @Override
-    protected void doHealthCheck(Health.Builder builder) throws Exception {
+    protected void doHealthCheck(Health.Builder builder) throws InterruptedException {
         DescribeClusterResult cluster = admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis()));
-        String clusterId = cluster.clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        int brokers = cluster.nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS).size();
-        builder.up().withDetail("clusterId", clusterId).withDetail("brokers", brokers);
+        try {
+            String clusterId = cluster.clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            int brokers = cluster.nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS).size();
+            builder.up().withDetail("clusterId", clusterId).withDetail("brokers", brokers);
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            builder.down().withDetail("error", cause.getClass().getSimpleName() + ": " + cause.getMessage());
+        }
     }
 
     @Override

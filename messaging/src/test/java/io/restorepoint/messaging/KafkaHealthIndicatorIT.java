@@ -36,6 +36,7 @@ class KafkaHealthIndicatorIT {
             long started = System.nanoTime();
             Health health = indicator.health(true);
             assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+            assertThat(health.getDetails()).as("says why").containsKey("error");
             assertThat((System.nanoTime() - started) / 1e9).as("seconds to answer").isLessThan(5);
         } finally {
             indicator.destroy();

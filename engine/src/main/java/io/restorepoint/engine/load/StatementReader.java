@@ -1,6 +1,8 @@
 package io.restorepoint.engine.load;
 
 import com.github.luben.zstd.ZstdInputStream;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,9 +10,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
-
-import reactor.core.publisher.Flux;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Reads the statements of a data chunk back, one at a time. In format v1 a raw newline never occurs
