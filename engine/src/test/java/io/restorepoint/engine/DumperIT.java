@@ -208,8 +208,12 @@ class DumperIT {
                 return real.manifest(artifact);
             }
 
-            public InputStream open(ArtifactId artifact, String file) throws IOException {
-                return real.open(artifact, file);
+            public InputStream openStored(ArtifactId artifact, String file) throws IOException {
+                return real.openStored(artifact, file);
+            }
+
+            public io.restorepoint.engine.artifact.crypto.Keyring keyring() {
+                return real.keyring();
             }
 
             public boolean delete(ArtifactId artifact) throws IOException {

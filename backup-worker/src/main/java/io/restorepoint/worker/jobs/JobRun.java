@@ -1,6 +1,7 @@
 package io.restorepoint.worker.jobs;
 
 import io.restorepoint.engine.TableException;
+import io.restorepoint.engine.artifact.crypto.ArtifactKeyException;
 import io.restorepoint.engine.load.ArtifactCorruptException;
 import io.restorepoint.schemas.EpochSeconds;
 import io.restorepoint.schemas.command.JobCommand;
@@ -175,7 +176,8 @@ final class JobRun implements AutoCloseable {
 
     static String reason(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof TableException || t instanceof ArtifactCorruptException || t instanceof PhaseTimeoutException) {
+            if (t instanceof TableException || t instanceof ArtifactCorruptException || t instanceof PhaseTimeoutException
+                    || t instanceof ArtifactKeyException) {
                 return t.getMessage();
             }
         }

@@ -1,5 +1,7 @@
 package io.restorepoint.engine.artifact;
 
+import io.restorepoint.engine.artifact.crypto.Keyring;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,8 +19,16 @@ public interface ArtifactStore {
     /** The manifest of a committed artifact. */
     Optional<Manifest> manifest(ArtifactId id) throws IOException;
 
-    /** Opens a file of a committed artifact. */
-    InputStream open(ArtifactId id, String file) throws IOException;
+    /** Opens a file of a committed artifact, decrypted if it is encrypted. */
+    default InputStream open(ArtifactId id, String file) throws IOException {
+        return keyring().decrypting(openStored(id, file), file);
+    }
+
+    /** Opens a file of a committed artifact as stored (the bytes its manifest checksum covers). */
+    InputStream openStored(ArtifactId id, String file) throws IOException;
+
+    /** The keys this store encrypts new artifacts with and decrypts existing ones with. */
+    Keyring keyring();
 
     /** Removes an artifact, committed or not. Returns whether anything was there. */
     boolean delete(ArtifactId id) throws IOException;

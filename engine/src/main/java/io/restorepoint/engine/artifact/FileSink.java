@@ -1,5 +1,7 @@
 package io.restorepoint.engine.artifact;
 
+import io.restorepoint.engine.artifact.crypto.Keyring;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.security.DigestOutputStream;
@@ -8,7 +10,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * An artifact file being written: counts and hashes the stored bytes on their way out.
+ * An artifact file being written: compresses and encrypts as configured, and counts and hashes the
+ * stored bytes on their way out.
  * {@link #bytes()} and {@link #sha256()} are final once the sink is closed.
  */
 public final class FileSink extends OutputStream {
@@ -19,13 +22,24 @@ public final class FileSink extends OutputStream {
     private final Counter counter;
     private String sha256;
 
-    FileSink(OutputStream file, boolean compressed, int level) throws IOException {
+    private FileSink(OutputStream file, boolean compressed, int level, Keyring keys, String path) throws IOException {
         this.digest = sha256Digest();
         this.counter = new Counter(file);
-        this.stored = new DigestOutputStream(counter, digest);
+        this.stored = keys.encrypting(new DigestOutputStream(counter, digest), path);
         this.target = compressed
                 ? new com.github.luben.zstd.ZstdOutputStream(new java.io.BufferedOutputStream(stored, 1 << 16), level)
                 : new java.io.BufferedOutputStream(stored, 1 << 16);
+    }
+
+    /**
+     * A sink over a store's raw file: bytes are compressed (if asked), then encrypted (if the keyring has a
+     * current key), then counted and hashed as stored.
+     *
+     * @param path the file's path inside the artifact (bound to its encryption)
+     */
+    public static FileSink over(OutputStream file, boolean compressed, int level, Keyring keys, String path)
+            throws IOException {
+        return new FileSink(file, compressed, level, keys, path);
     }
 
     static MessageDigest sha256Digest() {

@@ -1,5 +1,7 @@
 package io.restorepoint.engine.artifact;
 
+import io.restorepoint.engine.artifact.crypto.Keyring;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,10 +23,22 @@ public final class FileSystemArtifactStore implements ArtifactStore {
 
     private final Path root;
     private final int compressionLevel;
+    private final Keyring keyring;
 
     public FileSystemArtifactStore(Path root, int compressionLevel) {
+        this(root, compressionLevel, Keyring.none());
+    }
+
+    /** A store that encrypts new artifacts with the keyring's current key, if it has one. */
+    public FileSystemArtifactStore(Path root, int compressionLevel, Keyring keyring) {
         this.root = root.toAbsolutePath();
         this.compressionLevel = compressionLevel;
+        this.keyring = keyring;
+    }
+
+    @Override
+    public Keyring keyring() {
+        return keyring;
     }
 
     public Path root() {
@@ -62,7 +76,7 @@ public final class FileSystemArtifactStore implements ArtifactStore {
     }
 
     @Override
-    public InputStream open(ArtifactId id, String file) throws IOException {
+    public InputStream openStored(ArtifactId id, String file) throws IOException {
         Path dir = finalDir(id);
         Path path = dir.resolve(file).normalize();
         if (!path.startsWith(dir)) {
@@ -136,12 +150,12 @@ public final class FileSystemArtifactStore implements ArtifactStore {
 
         @Override
         public FileSink create(String path) throws IOException {
-            return new FileSink(open(path), false, 0);
+            return FileSink.over(open(path), false, 0, keyring, path);
         }
 
         @Override
         public FileSink createCompressed(String path) throws IOException {
-            return new FileSink(open(path), true, compressionLevel);
+            return FileSink.over(open(path), true, compressionLevel, keyring, path);
         }
 
         private OutputStream open(String path) throws IOException {
@@ -161,7 +175,7 @@ public final class FileSystemArtifactStore implements ArtifactStore {
             }
             Path file = partial.resolve(ArtifactFormat.MANIFEST);
             try (OutputStream out = Files.newOutputStream(file)) {
-                ArtifactFormat.JSON.writeValue(out, manifest);
+                ArtifactFormat.JSON.writeValue(out, keyring.describe(manifest));
             }
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
             committed = true;

@@ -20,6 +20,7 @@ import java.util.List;
  * @param tables        every base table, by name
  * @param totalRows     rows over all tables
  * @param totalBytes    stored bytes over all files
+ * @param encryption    how the files (all but this manifest) are encrypted; null when they are not
  */
 public record Manifest(
         int formatVersion,
@@ -34,7 +35,21 @@ public record Manifest(
         Consistency consistency,
         List<Table> tables,
         long totalRows,
-        long totalBytes) {
+        long totalBytes,
+        Encryption encryption) {
+
+    /** This manifest with its encryption recorded. */
+    public Manifest withEncryption(Encryption encryption) {
+        return new Manifest(formatVersion, tool, project, version, jobToken, database, startedAt, completedAt, server,
+                consistency, tables, totalRows, totalBytes, encryption);
+    }
+
+    /**
+     * @param algorithm {@value io.restorepoint.engine.artifact.crypto.Keyring#ALGORITHM}
+     * @param keyId     the id of the key the files are encrypted with (never the key itself)
+     */
+    public record Encryption(String algorithm, String keyId) {
+    }
 
     /**
      * @param version the server's {@code VERSION()}

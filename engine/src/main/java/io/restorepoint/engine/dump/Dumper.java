@@ -290,8 +290,9 @@ public final class Dumper {
                 new Manifest.Server(version, version.toLowerCase().contains("mariadb") ? "mariadb" : "mysql"),
                 new Manifest.Consistency(c.method(), c.note(), c.binlogFile(), c.binlogPosition(), c.gtidSet(),
                         c.lockMillis(), group.connections().size()),
-                entries, rows, bytes);
+                entries, rows, bytes, null);
         writer.commit(manifest);
+        manifest = store.keyring().describe(manifest); // as committed: with its encryption
         log.info("dumped {} ({} tables, {} rows, {} bytes, {} over {} connection(s))", request.artifact(), entries.size(),
                 rows, bytes, c.method(), group.connections().size());
         return manifest;

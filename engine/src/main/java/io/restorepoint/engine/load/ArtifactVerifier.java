@@ -7,19 +7,29 @@ import io.restorepoint.engine.artifact.Manifest;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.NoSuchFileException;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** Checks every file of an artifact against the manifest's size and SHA-256 before anything is loaded. */
+/**
+ * Checks every file of an artifact against the manifest's size and SHA-256, and authenticates every
+ * encrypted segment, before anything is loaded.
+ */
 public final class ArtifactVerifier {
 
     private ArtifactVerifier() {
     }
 
-    /** @throws ArtifactCorruptException naming the table of the first file that does not match */
+    /**
+     * @throws ArtifactCorruptException naming the table of the first file that does not match
+     * @throws io.restorepoint.engine.artifact.crypto.ArtifactKeyException when the artifact is encrypted with a
+     *         key the store's keyring lacks, or with different key material under the same id
+     */
     public static void verify(ArtifactStore store, ArtifactId id, Manifest manifest) throws IOException {
+        store.keyring().checkCanRead(manifest);
         if (manifest.formatVersion() != ArtifactFormat.VERSION) {
             throw new ArtifactCorruptException("*", "artifact format " + manifest.formatVersion() + " is not supported (this "
                     + "version reads format " + ArtifactFormat.VERSION + ")");
@@ -37,6 +47,33 @@ public final class ArtifactVerifier {
         }
     }
 
+    /** Hashes and counts what is read through it. */
+    private static final class CountingDigest extends DigestInputStream {
+        long count;
+
+        CountingDigest(InputStream in, MessageDigest digest) {
+            super(in, digest);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+    }
+
     private static void check(ArtifactStore store, ArtifactId id, String table, String file, long bytes, String sha256)
             throws IOException {
         MessageDigest digest;
@@ -45,16 +82,18 @@ public final class ArtifactVerifier {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        long size = 0;
-        try (InputStream in = store.open(id, file)) {
-            byte[] buffer = new byte[1 << 16];
-            for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
-                digest.update(buffer, 0, n);
-                size += n;
+        CountingDigest stored;
+        try (InputStream raw = store.openStored(id, file)) {
+            stored = new CountingDigest(raw, digest);
+            // Reading the plaintext reads every stored byte once: it is hashed on the way and, when the
+            // file is encrypted, every segment is authenticated with the configured key.
+            try (InputStream plain = store.keyring().decrypting(stored, file)) {
+                plain.transferTo(OutputStream.nullOutputStream());
             }
         } catch (NoSuchFileException e) {
             throw new ArtifactCorruptException(table, file + " is missing");
         }
+        long size = stored.count;
         if (bytes >= 0 && size != bytes) {
             throw new ArtifactCorruptException(table, file + " has " + size + " bytes, the manifest says " + bytes);
         }
