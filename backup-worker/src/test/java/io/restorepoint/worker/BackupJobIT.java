@@ -93,6 +93,8 @@ class BackupJobIT {
         assertThat(metric(metrics, "restorepoint_jobs_ended_total\\{status=\"done\",type=\"backup_project\"}")).isGreaterThanOrEqualTo(1);
         assertThat(metric(metrics, "restorepoint_job_rows\\w*\\{type=\"backup_project\"}")).isGreaterThanOrEqualTo(manifest.totalRows());
         assertThat(metric(metrics, "restorepoint_jobs_running\\w*")).isZero();
+        assertThat(metrics).as("the command consumer's lag").containsPattern(
+                "(?m)^kafka_consumer_fetch_manager_records_lag_max\\{[^}]*client_id=\"restorepoint-worker-\\d+\"[^}]*} \\d");
         assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(200);
 
         // the same command delivered again reports done again and leaves the artifact alone

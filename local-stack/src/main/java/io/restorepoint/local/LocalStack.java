@@ -97,6 +97,7 @@ public final class LocalStack implements AutoCloseable {
         env.put("RP_CONTROL_DB", CONTROL_DATABASE);
         env.put("RP_JWT_SECRET", secret);
         env.put("RP_STORE_DIR", options.workDir().resolve("store").toString());
+        env.putAll(options.serviceEnv());
         serviceEnv = env;
 
         int gatewayPort = Ports.orFree(options.gatewayPort());

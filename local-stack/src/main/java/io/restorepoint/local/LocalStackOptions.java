@@ -25,10 +25,12 @@ import java.util.Map;
  * @param serviceHeap   RP_SERVICE_HEAP: maximum heap of each service process (default 384m)
  * @param extraProjects RP_EXTRA_PROJECTS: small projects {@code tiny-01 …} besides the demo, each with a
  *                      database {@code tiny_01 …} of 100 rows, owned by the admin (default 0)
+ * @param serviceEnv    further settings for every service (tests: no default schedule, no rate limit)
  */
 public record LocalStackOptions(Path repoRoot, Path workDir, int gatewayPort, int syncPort, int syncIoPort,
         int workerPort, int kafkaPort, int dbPort, String kafkaBootstrap, String dbHost, int dbExternalPort, String dbUser,
-        String dbPassword, long demoRows, String jwtSecret, int workers, String serviceHeap, int extraProjects) {
+        String dbPassword, long demoRows, String jwtSecret, int workers, String serviceHeap, int extraProjects,
+        Map<String, String> serviceEnv) {
 
     public static LocalStackOptions fromEnvironment(Map<String, String> env, Path repoRoot) {
         return new LocalStackOptions(
@@ -49,37 +51,42 @@ public record LocalStackOptions(Path repoRoot, Path workDir, int gatewayPort, in
                 blankToNull(env.get("RP_JWT_SECRET")),
                 Integer.parseInt(env.getOrDefault("RP_WORKERS", "1")),
                 env.getOrDefault("RP_SERVICE_HEAP", "384m"),
-                Integer.parseInt(env.getOrDefault("RP_EXTRA_PROJECTS", "0")));
+                Integer.parseInt(env.getOrDefault("RP_EXTRA_PROJECTS", "0")),
+                Map.of());
     }
 
-    /** Everything on free ports under {@code workDir}: for tests. */
+    /**
+     * Everything on free ports under {@code workDir}: for tests. No default backup schedule (a 03:00 tick must
+     * not add a version in the middle of a test) and no rate limit (the load tests send bursts on purpose).
+     */
     public static LocalStackOptions forTests(Path repoRoot, Path workDir) {
-        return new LocalStackOptions(repoRoot, workDir, 0, 0, 0, 0, 0, 0, null, null, 3306, "root", "", 2000, null, 1, "384m", 0);
+        return new LocalStackOptions(repoRoot, workDir, 0, 0, 0, 0, 0, 0, null, null, 3306, "root", "", 2000, null, 1, "384m", 0,
+                Map.of("RP_SCHEDULE_DEFAULT_CRON", "", "RP_RATE_LIMIT_ENABLED", "false"));
     }
 
     public LocalStackOptions withExternal(String kafkaBootstrap, String dbHost, int dbPort, String dbUser, String dbPassword) {
         return new LocalStackOptions(repoRoot, workDir, gatewayPort, syncPort, syncIoPort, workerPort, kafkaPort, this.dbPort,
-                kafkaBootstrap, dbHost, dbPort, dbUser, dbPassword, demoRows, jwtSecret, workers, serviceHeap, extraProjects);
+                kafkaBootstrap, dbHost, dbPort, dbUser, dbPassword, demoRows, jwtSecret, workers, serviceHeap, extraProjects, serviceEnv);
     }
 
     public LocalStackOptions withWorkers(int count) {
         return new LocalStackOptions(repoRoot, workDir, gatewayPort, syncPort, syncIoPort, workerPort, kafkaPort, dbPort,
-                kafkaBootstrap, dbHost, dbExternalPort, dbUser, dbPassword, demoRows, jwtSecret, count, serviceHeap, extraProjects);
+                kafkaBootstrap, dbHost, dbExternalPort, dbUser, dbPassword, demoRows, jwtSecret, count, serviceHeap, extraProjects, serviceEnv);
     }
 
     public LocalStackOptions withDemoRows(long rows) {
         return new LocalStackOptions(repoRoot, workDir, gatewayPort, syncPort, syncIoPort, workerPort, kafkaPort, dbPort,
-                kafkaBootstrap, dbHost, dbExternalPort, dbUser, dbPassword, rows, jwtSecret, workers, serviceHeap, extraProjects);
+                kafkaBootstrap, dbHost, dbExternalPort, dbUser, dbPassword, rows, jwtSecret, workers, serviceHeap, extraProjects, serviceEnv);
     }
 
     public LocalStackOptions withServiceHeap(String heap) {
         return new LocalStackOptions(repoRoot, workDir, gatewayPort, syncPort, syncIoPort, workerPort, kafkaPort, dbPort,
-                kafkaBootstrap, dbHost, dbExternalPort, dbUser, dbPassword, demoRows, jwtSecret, workers, heap, extraProjects);
+                kafkaBootstrap, dbHost, dbExternalPort, dbUser, dbPassword, demoRows, jwtSecret, workers, heap, extraProjects, serviceEnv);
     }
 
     public LocalStackOptions withExtraProjects(int count) {
         return new LocalStackOptions(repoRoot, workDir, gatewayPort, syncPort, syncIoPort, workerPort, kafkaPort, dbPort,
-                kafkaBootstrap, dbHost, dbExternalPort, dbUser, dbPassword, demoRows, jwtSecret, workers, serviceHeap, count);
+                kafkaBootstrap, dbHost, dbExternalPort, dbUser, dbPassword, demoRows, jwtSecret, workers, serviceHeap, count, serviceEnv);
     }
 
     private static String blankToNull(String value) {

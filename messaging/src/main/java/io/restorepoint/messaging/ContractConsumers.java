@@ -25,14 +25,19 @@ public final class ContractConsumers {
      * (and from there, for commands, the dead-letter topic) instead of failing the poll forever.
      *
      * @param overrides consumer properties on top of Boot's {@code spring.kafka.consumer.*}
+     * @param metrics   where the consumers' Kafka client metrics go (records lag, fetch rates), or null
      */
     public static <V> ConcurrentKafkaListenerContainerFactory<String, V> factory(KafkaProperties kafka, Topic<String, V> topic,
-            Map<String, Object> overrides, CommonErrorHandler errorHandler, ContainerProperties.AckMode ackMode) {
+            Map<String, Object> overrides, CommonErrorHandler errorHandler, ContainerProperties.AckMode ackMode,
+            io.micrometer.core.instrument.MeterRegistry metrics) {
         Map<String, Object> props = new HashMap<>(kafka.buildConsumerProperties());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.putAll(overrides);
         DefaultKafkaConsumerFactory<String, V> consumers = new DefaultKafkaConsumerFactory<>(props,
                 new StringDeserializer(), new ErrorHandlingDeserializer<>(JsonSerde.deserializer(topic.valueType())));
+        if (metrics != null) {
+            consumers.addListener(new org.springframework.kafka.core.MicrometerConsumerListener<>(metrics));
+        }
         ConcurrentKafkaListenerContainerFactory<String, V> factory = new ConcurrentKafkaListenerContainerFactory<>();
         factory.setConsumerFactory(consumers);
         factory.setCommonErrorHandler(errorHandler);

@@ -2,6 +2,7 @@ package io.restorepoint.messaging;
 
 import io.restorepoint.schemas.Topic;
 import io.restorepoint.schemas.kafka.CloudEventHeaders;
+import io.restorepoint.schemas.kafka.TraceContext;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -36,10 +37,20 @@ public final class ContractPublisher {
      */
     public <V> Mono<RecordMetadata> publish(Topic<String, ? super V> topic, String key, V value, String ceType,
             String eventId, String subject) {
+        return Mono.deferContextual(context -> publish(topic, key, value, ceType, eventId, subject,
+                context.<TraceContext>getOrEmpty(TraceContext.class).orElse(null)));
+    }
+
+    /**
+     * Publishes with an explicit trace context ({@code ce_traceparent}); the overload without one takes it
+     * from the Reactor context (key {@code TraceContext.class}), where the gateway's request filter puts it.
+     */
+    public <V> Mono<RecordMetadata> publish(Topic<String, ? super V> topic, String key, V value, String ceType,
+            String eventId, String subject, TraceContext trace) {
         return Mono.defer(() -> {
             ProducerRecord<String, Object> record = new ProducerRecord<>(topic.name(), null, key, value,
                     CloudEventHeaders.of(eventId == null ? UUID.randomUUID().toString() : eventId, ceType, source,
-                            subject, Instant.now()));
+                            subject, Instant.now(), trace == null ? null : trace.child()));
             return Mono.fromFuture(template.send(record)).map(result -> result.getRecordMetadata());
         }).transform(ContractPublisher::offKafkaThreads);
     }

@@ -132,6 +132,12 @@ class SyncFeedIT {
             assertThat(ids).isSorted().doesNotHaveDuplicates();
             assertThat(ids.get(0)).isEqualTo(stored.get(2).get("cursor").asLong());
             assertThat(received).noneMatch(e -> e.data().contains(THEIRS));
+
+            // what operators scrape, without a token: this client counted, and how far ingestion lags the topics
+            String metrics = WebClient.create("http://127.0.0.1:" + port).get().uri("/actuator/prometheus")
+                    .retrieve().bodyToMono(String.class).block(Duration.ofSeconds(10));
+            assertThat(metrics).containsPattern("(?m)^restorepoint_feed_clients(\\{[^}]*})? [1-9]")
+                    .containsPattern("(?m)^kafka_consumer_fetch_manager_records_lag\\w*\\{[^}]*stream=\"cc\"");
         } finally {
             subscription.dispose();
         }

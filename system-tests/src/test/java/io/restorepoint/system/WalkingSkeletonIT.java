@@ -54,9 +54,17 @@ class WalkingSkeletonIT {
             }
         });
 
-        Api.Response created = Api.post(stack.gatewayUrl() + "/api/p/demo/backups/create", token,
-                "{\"created_by\":\"walking skeleton\",\"name\":\"E2E backup\"}");
+        // the caller's W3C trace context: continued by the gateway, carried by the command to the worker and
+        // by every job event to the feed
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        Api.Response created = Api.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + "/api/p/demo/backups/create"))
+                .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + token).header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"created_by\":\"walking skeleton\",\"name\":\"E2E backup\"}"))
+                .build());
         assertThat(created.status()).isEqualTo(200);
+        assertThat(created.raw().headers().firstValue("traceparent")).hasValueSatisfying(
+                answered -> assertThat(answered).startsWith("00-" + traceId + "-").doesNotContain("00f067aa0ba902b7"));
         String job = created.body().get("result").get("job.token").asString();
         int version = created.body().get("result").get("version").asInt();
 
@@ -74,6 +82,8 @@ class WalkingSkeletonIT {
         JsonNode done = events.get(events.size() - 1);
         assertThat(done.get("data_key").asString()).isEqualTo(job);
         assertThat(done.get("data").get("info").get("remaining").asLong()).isZero();
+        assertThat(events).as("queued (gateway), processing and done (worker) carry the request's trace")
+                .allSatisfy(e -> assertThat(e.get("data").get("trace_id").asString()).isEqualTo(traceId));
 
         Await.until("done over SSE", Duration.ofSeconds(30), () -> List.copyOf(streamLines),
                 lines -> lines.stream().anyMatch(l -> l.startsWith("data:") && l.contains(job) && l.contains("\"status\":\"done\"")));

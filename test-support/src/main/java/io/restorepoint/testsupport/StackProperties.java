@@ -22,6 +22,10 @@ public final class StackProperties {
         env.put("RP_DB_PASSWORD", db.password());
         env.put("RP_CONTROL_DB", controlDatabase);
         env.put("RP_JWT_SECRET", TestTokens.SECRET);
+        // no default schedule: a 03:00 tick must not add a version in the middle of a test (ScheduleIT sets its own)
+        env.put("RP_SCHEDULE_DEFAULT_CRON", "");
+        // no rate limit: suites send bursts on purpose (RateLimitIT tests the limit itself)
+        env.put("RP_RATE_LIMIT_ENABLED", "false");
         return env;
     }
 }

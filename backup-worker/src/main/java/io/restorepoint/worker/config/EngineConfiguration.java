@@ -1,7 +1,6 @@
 package io.restorepoint.worker.config;
 
 import io.restorepoint.engine.artifact.ArtifactStore;
-import io.restorepoint.engine.artifact.FileSystemArtifactStore;
 import io.restorepoint.engine.connect.DatabaseEndpoint;
 import io.restorepoint.engine.dump.DumpOptions;
 import io.restorepoint.engine.dump.Dumper;
@@ -11,7 +10,10 @@ import io.restorepoint.engine.load.Loader;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The engine as the worker uses it: one managed server, one artifact store. */
+/**
+ * The engine as the worker uses it: one managed server, and the artifact store of the artifact-store
+ * module ({@code restorepoint.store.*}).
+ */
 @Configuration
 public class EngineConfiguration {
 
@@ -19,11 +21,6 @@ public class EngineConfiguration {
     DatabaseEndpoint managedServer(WorkerProperties properties) {
         WorkerProperties.Database db = properties.database();
         return new DatabaseEndpoint(db.host(), db.port(), db.user(), db.password());
-    }
-
-    @Bean
-    ArtifactStore artifactStore(WorkerProperties properties) {
-        return new FileSystemArtifactStore(properties.store().path(), properties.store().compressionLevel());
     }
 
     @Bean

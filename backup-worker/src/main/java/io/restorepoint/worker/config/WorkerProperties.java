@@ -21,7 +21,6 @@ import java.util.Map;
  *                         {@code safety-check}, {@code verify}, {@code schema}, {@code load}, {@code check},
  *                         {@code swap}, {@code import}); unlisted phases use {@link #DEFAULT_PHASE_TIMEOUTS}
  * @param database         the managed server holding the projects' databases
- * @param store            where artifacts are kept
  * @param dump             how dumps read the database
  * @param warmUpRows       generated rows run through the dump path at start-up (0: none)
  */
@@ -34,7 +33,6 @@ public record WorkerProperties(
         @DefaultValue("12h") Duration jobTimeout,
         Map<String, Duration> phaseTimeouts,
         @DefaultValue Database database,
-        @DefaultValue Store store,
         @DefaultValue Dump dump,
         @DefaultValue("300000") long warmUpRows) {
 
@@ -61,14 +59,6 @@ public record WorkerProperties(
         public String toString() {
             return "Database[" + user + "@" + host + ":" + port + "]";
         }
-    }
-
-    /**
-     * @param path             root directory of the filesystem store
-     * @param compressionLevel zstd level of data chunks (1 fastest … 19 smallest); 1 already compresses the
-     *                         demo data 5:1, smaller than mydumper's gzip
-     */
-    public record Store(@DefaultValue("restorepoint-store") Path path, @DefaultValue("1") int compressionLevel) {
     }
 
     /** Phase timeouts used when {@code phase-timeouts} does not name the phase. */

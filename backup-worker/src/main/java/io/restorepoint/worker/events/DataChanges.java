@@ -33,7 +33,8 @@ public class DataChanges {
         ProjectDataChanged event = new ProjectDataChanged(SchemaVersion.V1, UUID.randomUUID().toString(), project, reason, jobToken,
                 version, tables, EpochSeconds.now());
         try {
-            publisher.publish(Topics.PROJECT_EVENTS, project, event, ProjectDataChanged.CE_TYPE, event.eventId(), jobToken)
+            publisher.publish(Topics.PROJECT_EVENTS, project, event, ProjectDataChanged.CE_TYPE, event.eventId(), jobToken,
+                            io.restorepoint.messaging.TraceLogging.current())
                     .block(Duration.ofSeconds(60));
         } catch (RuntimeException e) {
             log.warn("job {}: data of {} changed, but the change could not be announced: {}", jobToken, project, e.toString());

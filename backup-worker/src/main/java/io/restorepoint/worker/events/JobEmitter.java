@@ -1,6 +1,8 @@
 package io.restorepoint.worker.events;
 
 import io.restorepoint.messaging.ContractPublisher;
+import io.restorepoint.messaging.TraceLogging;
+import io.restorepoint.schemas.kafka.TraceContext;
 import io.restorepoint.schemas.EpochSeconds;
 import io.restorepoint.schemas.SchemaVersion;
 import io.restorepoint.schemas.Topics;
@@ -36,6 +38,8 @@ public final class JobEmitter {
     private long lastEmitNanos;
     private boolean ended;
     private JobEvent unpublished;
+    /** The trace of the request that started the job; every event of the job carries it. */
+    private final TraceContext trace;
 
     public JobEmitter(ContractPublisher publisher, JobLedger ledger, JobCommand command, Integer version, String workerId,
             Duration heartbeat) {
@@ -45,6 +49,7 @@ public final class JobEmitter {
         this.version = version;
         this.workerId = workerId;
         this.heartbeatNanos = heartbeat.toNanos();
+        this.trace = TraceLogging.current(); // created on the thread that took the command
     }
 
     public synchronized void processing(JobInfo info) {
@@ -89,14 +94,16 @@ public final class JobEmitter {
     }
 
     private void publish(JobEvent event) {
-        publish(publisher, event);
+        publisher.publish(Topics.CC_EVENTS, event.key(), event, JobEvent.CE_TYPE, event.eventId(), event.jobToken(), trace)
+                .block(PUBLISH_TIMEOUT);
         lastInfo = event.info();
         lastEmitNanos = System.nanoTime();
     }
 
-    /** Publishes one job event and waits for the broker to have it. */
+    /** Publishes one job event, under the current thread's trace, and waits for the broker to have it. */
     public static void publish(ContractPublisher publisher, JobEvent event) {
-        publisher.publish(Topics.CC_EVENTS, event.key(), event, JobEvent.CE_TYPE, event.eventId(), event.jobToken())
+        publisher.publish(Topics.CC_EVENTS, event.key(), event, JobEvent.CE_TYPE, event.eventId(), event.jobToken(),
+                        TraceLogging.current())
                 .block(PUBLISH_TIMEOUT);
     }
 }

@@ -14,6 +14,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
+import io.restorepoint.messaging.TraceLogging;
+import io.restorepoint.schemas.kafka.CloudEventHeaders;
+import io.restorepoint.schemas.kafka.TraceContext;
+
 import java.util.Optional;
 
 /**
@@ -47,7 +51,16 @@ public class CommandListener {
     @KafkaListener(id = "worker-commands", topics = "#{T(io.restorepoint.schemas.Topics).COMMANDS.name()}",
             containerFactory = CommandsKafkaConfiguration.COMMANDS_FACTORY,
             concurrency = "${restorepoint.worker.concurrency:2}")
-    public void on(JobCommand command) {
+    public void on(JobCommand command,
+            @org.springframework.messaging.handler.annotation.Header(name = CloudEventHeaders.TRACEPARENT, required = false)
+            String traceparent) {
+        // the job's log lines and events carry the trace of the request that started it
+        try (TraceLogging.Scope scope = TraceLogging.open(TraceContext.parse(traceparent))) {
+            run(command);
+        }
+    }
+
+    private void run(JobCommand command) {
         Optional<JobEvent> ended = ledger.ended(command.project(), command.commandId());
         if (ended.isPresent()) {
             log.info("job {}: delivered again after it ended {}, publishing its outcome again", command.commandId(),

@@ -34,7 +34,8 @@ public class CommandsKafkaConfiguration {
 
     @Bean(COMMANDS_FACTORY)
     ConcurrentKafkaListenerContainerFactory<String, JobCommand> commandsContainerFactory(KafkaProperties kafka,
-            KafkaTemplate<String, Object> contractTemplate, WorkerProperties properties, PoisonCommands poison) {
+            KafkaTemplate<String, Object> contractTemplate, WorkerProperties properties, PoisonCommands poison,
+            org.springframework.beans.factory.ObjectProvider<io.micrometer.core.instrument.MeterRegistry> metrics) {
         DeadLetterPublishingRecoverer toDlt = new DeadLetterPublishingRecoverer(contractTemplate,
                 (record, e) -> new TopicPartition(Topics.COMMANDS_DLT.name(), 0));
         // dead-letter first (with the exception in its headers), then end the job it was for
@@ -53,6 +54,7 @@ public class CommandsKafkaConfiguration {
             // static membership: a restarted worker gets its partitions back at once, without a rebalance
             consumer.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, properties.id());
         }
-        return ContractConsumers.factory(kafka, Topics.COMMANDS, consumer, errors, ContainerProperties.AckMode.RECORD);
+        return ContractConsumers.factory(kafka, Topics.COMMANDS, consumer, errors, ContainerProperties.AckMode.RECORD,
+                metrics.getIfAvailable());
     }
 }

@@ -72,6 +72,30 @@ final class Arguments {
         return value.asInt();
     }
 
+    /** An optional whole number within [min, max]; 422 otherwise. */
+    Integer optionalInt(String name, int min, int max) {
+        JsonNode value = body.get(name);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.asInt() < min || value.asInt() > max) {
+            throw invalid(name, name + " must be a whole number from " + min + " to " + max);
+        }
+        return value.asInt();
+    }
+
+    /** An optional true/false; 422 otherwise. */
+    Boolean optionalBoolean(String name) {
+        JsonNode value = body.get(name);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isBoolean()) {
+            throw invalid(name, name + " must be true or false");
+        }
+        return value.asBoolean();
+    }
+
     private static String text(String name, JsonNode value) {
         if (!value.isString()) {
             throw invalid(name, name + " must be a string");

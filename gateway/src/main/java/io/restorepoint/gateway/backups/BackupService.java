@@ -36,6 +36,10 @@ import java.util.UUID;
 public class BackupService {
 
     static final String SAFETY_CREATED_BY = "RestorePoint";
+    static final String MANUAL = "manual";
+    static final String SAFETY = "safety";
+    /** Who scheduled backups are requested by, in the jobs table and the audit of their events. */
+    public static final Caller SCHEDULER = new Caller("restorepoint-scheduler", List.of(), null);
 
     private final ProjectAccess access;
     private final ProjectStore projects;
@@ -84,9 +88,30 @@ public class BackupService {
         return access.require(caller, gid)
                 .flatMap(visible -> projects.lock(gid)
                         .flatMap(project -> admission.admit(gid, 1, "backup")
-                                .flatMap(position -> newBackup(project, token, createdBy, name, caller, now)
+                                .flatMap(position -> newBackup(project, token, createdBy, name, caller, now, MANUAL)
                                         .map(command -> Map.entry(command, position))))
                         .as(tx::transactional))
+                .flatMap(e -> queue.submit(List.of(JobQueue.queued(e.getKey(), e.getKey().version())), List.of(e.getKey()))
+                        .then(changes.backupsChanged(gid, e.getKey().version()))
+                        .thenReturn(new Accepted(gid, e.getKey().version(), now, token, e.getValue())));
+    }
+
+    /**
+     * A scheduled backup: {@code claim} runs in the transaction that records the backup, after the project
+     * row is locked, and the backup is taken only when it returns true. So the tick and its backup commit
+     * together or not at all, and of several gateways claiming one tick exactly one takes the backup.
+     *
+     * @return the accepted backup, or empty when the claim failed (another instance took the tick)
+     */
+    public Mono<Accepted> createScheduled(String gid, String createdBy, String name, Mono<Boolean> claim) {
+        String token = UUID.randomUUID().toString();
+        double now = EpochSeconds.now();
+        return projects.lock(gid)
+                .flatMap(project -> claim.filter(Boolean::booleanValue)
+                        .flatMap(claimed -> admission.admit(gid, 1, "backup"))
+                        .flatMap(position -> newBackup(project, token, createdBy, name, SCHEDULER, now, io.restorepoint.gateway.schedules.RetentionPolicy.SCHEDULED)
+                                .map(command -> Map.entry(command, position))))
+                .as(tx::transactional)
                 .flatMap(e -> queue.submit(List.of(JobQueue.queued(e.getKey(), e.getKey().version())), List.of(e.getKey()))
                         .then(changes.backupsChanged(gid, e.getKey().version()))
                         .thenReturn(new Accepted(gid, e.getKey().version(), now, token, e.getValue())));
@@ -106,7 +131,7 @@ public class BackupService {
                                 .flatMap(restored -> admission.admit(gid, 2, "restore")
                                         .map(position -> reactor.util.function.Tuples.of(restored, position)))
                                 .flatMap(admitted -> newBackup(project, safetyToken, SAFETY_CREATED_BY,
-                                        "Safety backup before restoring version " + version, caller, now)
+                                        "Safety backup before restoring version " + version, caller, now, SAFETY)
                                         .flatMap(safety -> {
                                             RestoreRequested restore = new RestoreRequested(SchemaVersion.V1, token, gid,
                                                     project.database(), version, safety.version(), safetyToken,
@@ -167,7 +192,15 @@ public class BackupService {
      * are never given again: {@code next_version} does not change.
      */
     public Mono<Deleted> delete(Caller caller, String gid, List<Integer> versions) {
-        return access.require(caller, gid)
+        return access.require(caller, gid).flatMap(project -> deleteVersions(gid, versions));
+    }
+
+    /**
+     * Deletes versions without a caller: how retention expires scheduled backups. The change reaches
+     * clients like any other delete.
+     */
+    public Mono<Deleted> deleteVersions(String gid, List<Integer> versions) {
+        return Mono.just(gid)
                 .flatMap(project -> reactor.core.publisher.Flux.fromIterable(versions)
                         .distinct()
                         .concatMap(v -> v < 1 ? Mono.just(Map.entry(v, false))
@@ -199,12 +232,12 @@ public class BackupService {
 
     /** Takes the project's next version for a new backup and records it and its job; the caller holds the row lock. */
     private Mono<BackupRequested> newBackup(Project project, String token, String createdBy, String name, Caller caller,
-            double now) {
+            double now, String origin) {
         int version = project.nextVersion();
         String backupName = name == null ? BackupNames.defaultName(version) : name;
         return projects.takeVersion(project.gid(), version, now)
                 .then(projects.insertVersion(new BackupVersion(project.gid(), version, backupName, createdBy, now,
-                        BackupVersion.PENDING, token)))
+                        BackupVersion.PENDING, token), origin))
                 .then(jobs.insertQueued(token, project.gid(), JobType.BACKUP_PROJECT.wire(), version, caller.userId(), now))
                 .thenReturn(new BackupRequested(SchemaVersion.V1, token, project.gid(), project.database(), version, backupName,
                         createdBy, caller.userId(), now));

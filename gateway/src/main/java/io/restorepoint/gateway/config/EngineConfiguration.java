@@ -2,14 +2,16 @@ package io.restorepoint.gateway.config;
 
 import io.restorepoint.engine.connect.DatabaseEndpoint;
 import io.restorepoint.engine.artifact.ArtifactStore;
-import io.restorepoint.engine.artifact.FileSystemArtifactStore;
 import io.restorepoint.engine.export.Exporter;
 import io.restorepoint.engine.imports.ImportStager;
 import io.restorepoint.engine.stats.DatabaseStats;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The engine parts the gateway uses directly: synchronous reads of a project's database. */
+/**
+ * The engine parts the gateway uses directly: synchronous reads of a project's database. The artifact
+ * store comes from the artifact-store module ({@code restorepoint.store.*}).
+ */
 @Configuration
 public class EngineConfiguration {
 
@@ -27,11 +29,6 @@ public class EngineConfiguration {
     @Bean
     DatabaseStats databaseStats(DatabaseEndpoint managedServer) {
         return new DatabaseStats(managedServer.connectionFactory(null));
-    }
-
-    @Bean
-    ArtifactStore artifactStore(GatewayProperties properties) {
-        return new FileSystemArtifactStore(properties.store().path(), 1);
     }
 
     @Bean

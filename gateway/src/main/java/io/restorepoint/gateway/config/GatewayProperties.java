@@ -14,12 +14,13 @@ import java.util.List;
  * @param defaultProject    the project the table export/import API ({@code /api/backup/*}) works on
  * @param exportExclude     tables never exported (the session table)
  * @param managedDatabase   the server holding the projects' databases (read by export and stats)
- * @param store             the artifact store (shared with the workers): where validated imports are staged
  * @param imports           limits and waiting of {@code POST /api/backup/import}
  * @param maxJobsPerProject unfinished jobs a project may have (running and waiting); one more is refused
  * @param maxQueuedJobs     unfinished jobs of all projects together; past it every new job is refused (the
  *                          bound may be passed by as many jobs as are admitted at the same instant)
  * @param syncUrl           where sync-events listens; {@code /sync/**} is passed there (empty: not served here)
+ * @param schedules         scheduled backups and their retention
+ * @param rateLimit         how many API requests one caller may make
  * @param devSignInToken    local stack only: a token the console's one-click sign-in fetches from
  *                          {@code GET /dev/sign-in}; empty (the default) turns that endpoint off
  */
@@ -29,21 +30,52 @@ public record GatewayProperties(
         @DefaultValue("demo") String defaultProject,
         @DefaultValue("sesiones") List<String> exportExclude,
         @DefaultValue ManagedDatabase managedDatabase,
-        @DefaultValue Store store,
         @DefaultValue Imports imports,
         @DefaultValue("5") int maxJobsPerProject,
         @DefaultValue("1000") int maxQueuedJobs,
         @DefaultValue("http://127.0.0.1:3002") String syncUrl,
+        @DefaultValue Schedules schedules,
+        @DefaultValue RateLimit rateLimit,
         String devSignInToken) {
+
+    /**
+     * A token bucket per caller (the JWT subject; the client address before authentication) over every
+     * {@code /api/**} request; past it the gateway answers 429 with {@code Retry-After}. Per gateway
+     * instance: behind a load balancer of N instances a caller gets up to N times this.
+     *
+     * @param enabled           whether requests are limited
+     * @param requestsPerMinute sustained rate per caller
+     * @param burst             requests a caller may make at once after being idle
+     */
+    public record RateLimit(@DefaultValue("true") boolean enabled, @DefaultValue("600") int requestsPerMinute,
+            @DefaultValue("100") int burst) {
+    }
+
+    /**
+     * Scheduled backups ({@code restorepoint.gateway.schedules.*}); docs/design/0010-schedules-and-retention.md.
+     *
+     * @param enabled          whether this gateway fires schedules and applies retention (any number of gateways
+     *                         may: each tick is taken by exactly one)
+     * @param pollInterval     how often due schedules are looked for (a tick fires at most this late)
+     * @param maxLateness      a tick missed while no gateway ran is still taken if at most this old; older ones
+     *                         are skipped (missed ticks are coalesced into one backup either way)
+     * @param defaultCron      the schedule of a project that sets one without a cron expression, and of the
+     *                         bootstrap projects (Spring cron, six fields: daily at 03:00); empty: bootstrap
+     *                         projects get no schedule
+     * @param defaultZone      time zone of cron expressions that name none
+     * @param defaultKeepLast  retention default: newest scheduled backups kept
+     * @param defaultKeepDays  retention default: scheduled backups younger than this many days kept
+     */
+    public record Schedules(@DefaultValue("true") boolean enabled, @DefaultValue("10s") java.time.Duration pollInterval,
+            @DefaultValue("12h") java.time.Duration maxLateness, @DefaultValue("0 0 3 * * *") String defaultCron,
+            @DefaultValue("UTC") String defaultZone, @DefaultValue("7") int defaultKeepLast,
+            @DefaultValue("30") int defaultKeepDays) {
+    }
 
     @Override
     public String toString() {
         return "GatewayProperties[defaultProject=" + defaultProject + ", syncUrl=" + syncUrl + ", devSignIn="
                 + (devSignInToken == null || devSignInToken.isBlank() ? "off" : "on") + "]";
-    }
-
-    /** @param path root of the filesystem artifact store, the same as the workers' */
-    public record Store(@DefaultValue("restorepoint-store") java.nio.file.Path path) {
     }
 
     /**

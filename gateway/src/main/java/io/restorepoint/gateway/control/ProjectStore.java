@@ -67,11 +67,12 @@ public class ProjectStore {
                         .thenReturn(created > 0));
     }
 
-    public Mono<Void> insertVersion(BackupVersion v) {
-        return db.sql("INSERT INTO backup_versions (project_gid, version, name, created_by, created_on, status, job_token) "
-                        + "VALUES (:p, :v, :name, :by, :on, :status, :token)")
+    /** @param origin {@code manual}, {@code safety} or {@code scheduled} (what retention may expire) */
+    public Mono<Void> insertVersion(BackupVersion v, String origin) {
+        return db.sql("INSERT INTO backup_versions (project_gid, version, name, created_by, created_on, status, job_token, origin) "
+                        + "VALUES (:p, :v, :name, :by, :on, :status, :token, :origin)")
                 .bind("p", v.project()).bind("v", v.version()).bind("name", v.name()).bind("by", v.createdBy())
-                .bind("on", v.createdOn()).bind("status", v.status()).bind("token", v.jobToken())
+                .bind("on", v.createdOn()).bind("status", v.status()).bind("token", v.jobToken()).bind("origin", origin)
                 .then();
     }
 

@@ -22,7 +22,8 @@ public class JobsKafkaConfiguration {
     public static final String GROUP = "restorepoint-gateway";
 
     @Bean(CC_EVENTS_FACTORY)
-    ConcurrentKafkaListenerContainerFactory<String, CcEvent> ccEventsContainerFactory(KafkaProperties kafka) {
+    ConcurrentKafkaListenerContainerFactory<String, CcEvent> ccEventsContainerFactory(KafkaProperties kafka,
+            org.springframework.beans.factory.ObjectProvider<io.micrometer.core.instrument.MeterRegistry> metrics) {
         // a database hiccup is retried with backoff for up to ~2 minutes; an unreadable record is logged and skipped
         ExponentialBackOff backOff = new ExponentialBackOff(200, 2.0);
         backOff.setMaxInterval(10_000);
@@ -30,6 +31,6 @@ public class JobsKafkaConfiguration {
         return ContractConsumers.factory(kafka, Topics.CC_EVENTS, Map.of(
                         ConsumerConfig.GROUP_ID_CONFIG, GROUP,
                         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new DefaultErrorHandler(backOff), ContainerProperties.AckMode.RECORD);
+                new DefaultErrorHandler(backOff), ContainerProperties.AckMode.RECORD, metrics.getIfAvailable());
     }
 }

@@ -2,6 +2,7 @@ package io.restorepoint.gateway.projects;
 
 import io.restorepoint.gateway.config.GatewayProperties;
 import io.restorepoint.gateway.control.ProjectStore;
+import io.restorepoint.gateway.schedules.ScheduleService;
 import io.restorepoint.schemas.EpochSeconds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,7 +14,10 @@ import reactor.util.retry.Retry;
 
 import java.time.Duration;
 
-/** Ensures the configured bootstrap projects exist, then publishes every membership. */
+/**
+ * Ensures the configured bootstrap projects exist, each with the default backup schedule unless it has
+ * one, then publishes every membership.
+ */
 @Component
 public class ProjectBootstrap implements ApplicationRunner {
 
@@ -22,8 +26,11 @@ public class ProjectBootstrap implements ApplicationRunner {
     private final GatewayProperties properties;
     private final ProjectStore projects;
     private final MembershipPublisher memberships;
+    private final ScheduleService schedules;
 
-    public ProjectBootstrap(GatewayProperties properties, ProjectStore projects, MembershipPublisher memberships) {
+    public ProjectBootstrap(GatewayProperties properties, ProjectStore projects, MembershipPublisher memberships,
+            ScheduleService schedules) {
+        this.schedules = schedules;
         this.properties = properties;
         this.projects = projects;
         this.memberships = memberships;
@@ -37,6 +44,12 @@ public class ProjectBootstrap implements ApplicationRunner {
                         .doOnNext(created -> {
                             if (created) {
                                 log.info("registered project {} (database {}, owner {})", p.id(), p.database(), p.owner());
+                            }
+                        })
+                        .then(schedules.ensureDefault(p.id()))
+                        .doOnNext(scheduled -> {
+                            if (scheduled) {
+                                log.info("project {} is backed up on the default schedule", p.id());
                             }
                         }))
                 .then(memberships.publishAll())

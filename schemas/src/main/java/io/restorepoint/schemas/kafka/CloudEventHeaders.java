@@ -24,6 +24,8 @@ public final class CloudEventHeaders {
     public static final String TIME = "ce_time";
     public static final String DATA_SCHEMA = "ce_dataschema";
     public static final String CONTENT_TYPE = "content-type";
+    /** CloudEvents distributed-tracing extension: the W3C {@code traceparent} of the work the event belongs to. */
+    public static final String TRACEPARENT = "ce_traceparent";
 
     private CloudEventHeaders() {
     }
@@ -46,6 +48,20 @@ public final class CloudEventHeaders {
         headers.add(header(DATA_SCHEMA, dataSchemaOf(type)));
         headers.add(header(CONTENT_TYPE, "application/json"));
         return headers;
+    }
+
+    /** The same headers with the trace context of the work the event belongs to (none when null). */
+    public static List<Header> of(String id, String type, String source, String subject, Instant time, TraceContext trace) {
+        List<Header> headers = of(id, type, source, subject, time);
+        if (trace != null) {
+            headers.add(header(TRACEPARENT, trace.traceparent()));
+        }
+        return headers;
+    }
+
+    /** The trace context a record carries, or null. */
+    public static TraceContext trace(Headers headers) {
+        return TraceContext.parse(read(headers, TRACEPARENT));
     }
 
     /**

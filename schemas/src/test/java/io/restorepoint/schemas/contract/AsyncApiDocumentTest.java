@@ -110,7 +110,9 @@ class AsyncApiDocumentTest {
         assertThat(strings(headers.path("required"))).containsExactlyInAnyOrder(
                 CloudEventHeaders.SPEC_VERSION, CloudEventHeaders.ID, CloudEventHeaders.TYPE, CloudEventHeaders.SOURCE,
                 CloudEventHeaders.SUBJECT, CloudEventHeaders.TIME, CloudEventHeaders.DATA_SCHEMA, CloudEventHeaders.CONTENT_TYPE);
-        List<String> written = CloudEventHeaders.of("i", "t", "s", "j", java.time.Instant.EPOCH).stream()
+        // every header written, the optional trace context included
+        List<String> written = CloudEventHeaders.of("i", "t", "s", "j", java.time.Instant.EPOCH,
+                        io.restorepoint.schemas.kafka.TraceContext.newRoot()).stream()
                 .map(org.apache.kafka.common.header.Header::key).toList();
         assertThat(new ArrayList<>(headers.path("properties").propertyNames())).containsExactlyInAnyOrderElementsOf(written);
     }

@@ -7,6 +7,8 @@ import io.restorepoint.schemas.kafka.JsonSerde;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import io.restorepoint.schemas.kafka.CloudEventHeaders;
+import io.restorepoint.schemas.kafka.TraceContext;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -44,13 +46,15 @@ public class FeedIngestor<V> implements SmartLifecycle {
     private final LiveFeed live;
     private final Topic<String, V> topic;
     private final String stream;
-    private final java.util.function.BiFunction<Long, V, FeedEvent> mapper;
+    private final FeedMapper.Mapping<V> mapper;
     private final TopicPartition partition;
     private volatile KafkaConsumer<String, V> consumer;
     private volatile Thread thread;
     private volatile boolean running;
     private volatile long ingested;
     private volatile long base;
+    private final io.micrometer.core.instrument.MeterRegistry metrics;
+    private io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics clientMetrics;
 
     /**
      * @param topic  a single-partition stream topic
@@ -58,7 +62,14 @@ public class FeedIngestor<V> implements SmartLifecycle {
      * @param mapper the client-facing event of a record, given its cursor
      */
     public FeedIngestor(KafkaProperties kafka, FeedStore store, LiveFeed live, Topic<String, V> topic, String stream,
-            java.util.function.BiFunction<Long, V, FeedEvent> mapper) {
+            FeedMapper.Mapping<V> mapper) {
+        this(kafka, store, live, topic, stream, mapper, null);
+    }
+
+    /** @param metrics where the consumer's Kafka client metrics (records lag of the stream) go, or null */
+    public FeedIngestor(KafkaProperties kafka, FeedStore store, LiveFeed live, Topic<String, V> topic, String stream,
+            FeedMapper.Mapping<V> mapper, io.micrometer.core.instrument.MeterRegistry metrics) {
+        this.metrics = metrics;
         this.kafka = kafka;
         this.store = store;
         this.live = live;
@@ -76,6 +87,11 @@ public class FeedIngestor<V> implements SmartLifecycle {
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
         consumer = new KafkaConsumer<>(props, new StringDeserializer(), JsonSerde.deserializer(topic.valueType()));
         consumer.assign(List.of(partition));
+        if (metrics != null) {
+            clientMetrics = new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(consumer,
+                    List.of(io.micrometer.core.instrument.Tag.of("stream", stream)));
+            clientMetrics.bindTo(metrics);
+        }
         long from = store.latest(stream).block(Duration.ofSeconds(30));
         base = cursorBase(props, from);
         consumer.seek(partition, Topics.offsetAfter(from - base));
@@ -149,7 +165,8 @@ public class FeedIngestor<V> implements SmartLifecycle {
             if (record.value() == null) {
                 continue;
             }
-            events.add(mapper.apply(base + Topics.cursorOf(record.offset()), record.value()));
+            TraceContext trace = CloudEventHeaders.trace(record.headers());
+            events.add(mapper.map(base + Topics.cursorOf(record.offset()), record.value(), trace == null ? null : trace.traceId()));
         }
         store.store(stream, events, EpochSeconds.now()).block(Duration.ofSeconds(30));
         events.forEach(live::emit);
@@ -180,6 +197,9 @@ public class FeedIngestor<V> implements SmartLifecycle {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (clientMetrics != null) {
+            clientMetrics.close();
         }
         if (consumer != null) {
             consumer.close(Duration.ofSeconds(2));

@@ -31,7 +31,18 @@ public final class FeedMapper {
     private FeedMapper() {
     }
 
+    /** The client-facing event of a record, given its cursor and the trace id it carries (or null). */
+    @FunctionalInterface
+    public interface Mapping<V> {
+        FeedEvent map(long cursor, V value, String traceId);
+    }
+
     public static FeedEvent cc(long cursor, CcEvent event) {
+        return cc(cursor, event, null);
+    }
+
+    /** @param traceId the trace of the request that started the job: added to job events as {@code trace_id} */
+    public static FeedEvent cc(long cursor, CcEvent event, String traceId) {
         if (event instanceof JobEvent job) {
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("project_gid", job.project());
@@ -53,6 +64,9 @@ public final class FeedMapper {
             if (job.workerId() != null) {
                 data.put("worker_id", job.workerId());
             }
+            if (traceId != null) {
+                data.put("trace_id", traceId);
+            }
             return event(CC, cursor, job.project(), "jobs", job.jobToken(), data);
         }
         if (event instanceof ProjectChanged project) {
@@ -71,7 +85,7 @@ public final class FeedMapper {
         throw new IllegalArgumentException("no feed mapping for " + event.getClass().getSimpleName());
     }
 
-    public static FeedEvent project(long cursor, ProjectDataChanged change) {
+    public static FeedEvent project(long cursor, ProjectDataChanged change, String traceId) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("reason", change.reason());
         data.put("job.token", change.jobToken());
@@ -82,6 +96,9 @@ public final class FeedMapper {
             data.put("tables", change.tables());
         }
         data.put("updated_on", change.updatedOn());
+        if (traceId != null) {
+            data.put("trace_id", traceId);
+        }
         return event(PROJECT, cursor, change.project(), "data", change.project(), data);
     }
 

@@ -1,0 +1,95 @@
+package io.restorepoint.store;
+
+import io.restorepoint.engine.artifact.crypto.Keyring;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The keyring of {@code restorepoint.store.encryption.*}: configured keys and a key file, merged. */
+class ArtifactStoreAutoConfigurationTest {
+
+    @TempDir
+    Path dir;
+
+    static String key(int seed) {
+        byte[] bytes = new byte[32];
+        new Random(seed).nextBytes(bytes);
+        return Base64.getEncoder().encodeToString(bytes);
+    }
+
+    @Test
+    void keyFileLinesAreMergedWithConfiguredKeys() throws Exception {
+        Path file = dir.resolve("keys");
+        Files.writeString(file, """
+                # rotated keys, newest last
+
+                2026-11 = %s
+                   # indented comment
+                2027-01=%s
+                """.formatted(key(2), key(3)));
+        Keyring keyring = ArtifactStoreAutoConfiguration.keyring(
+                new StoreProperties.Encryption("2027-01", Map.of("2026-05", key(1)), file));
+
+        assertThat(keyring.encrypts()).isTrue();
+        assertThat(keyring.currentId()).contains("2027-01");
+        assertThat(keyring.has("2026-05")).as("from keys").isTrue();
+        assertThat(keyring.has("2026-11")).as("from the key file").isTrue();
+        assertThat(keyring.has("2027-01")).as("from the key file").isTrue();
+        assertThat(keyring.toString()).doesNotContain(key(1), key(2), key(3));
+    }
+
+    @Test
+    void noKeyIdMeansNoEncryption() {
+        Keyring keyring = ArtifactStoreAutoConfiguration.keyring(new StoreProperties.Encryption(" ", Map.of("old", key(1)), null));
+        assertThat(keyring.encrypts()).isFalse();
+        assertThat(keyring.has("old")).as("older artifacts still decrypt").isTrue();
+        assertThat(ArtifactStoreAutoConfiguration.keyring(new StoreProperties.Encryption(null, null, null)).encrypts()).isFalse();
+    }
+
+    @Test
+    void aBadLineIsRejectedWithoutShowingKeyMaterial() throws Exception {
+        Path file = dir.resolve("keys");
+        String material = key(4);
+        Files.writeString(file, "k1=" + key(5) + "\n" + material + "\n"); // a key pasted without its id
+        assertThatThrownBy(() -> ArtifactStoreAutoConfiguration.keyring(new StoreProperties.Encryption("k1", null, file)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("line 2")
+                .hasMessageContaining("<id>=<base64 key>")
+                .hasMessageNotContaining(material)
+                .hasMessageNotContaining(material.substring(0, material.indexOf('=')))
+                .hasMessageNotContaining(key(5));
+        Files.writeString(file, "k1 " + material + "\n"); // no = at all (a key without padding)
+        assertThatThrownBy(() -> ArtifactStoreAutoConfiguration.keyring(new StoreProperties.Encryption("k1", null, file)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("line 1")
+                .hasMessageNotContaining(material.substring(0, 20));
+    }
+
+    @Test
+    void aKeyOfTheWrongSizeIsRejectedWithoutShowingIt() throws Exception {
+        Path file = dir.resolve("keys");
+        String shortKey = Base64.getEncoder().encodeToString(new byte[16]);
+        Files.writeString(file, "k1=" + shortKey + "\n");
+        assertThatThrownBy(() -> ArtifactStoreAutoConfiguration.keyring(new StoreProperties.Encryption("k1", null, file)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'k1'")
+                .hasMessageNotContaining(shortKey);
+    }
+
+    @Test
+    void theCurrentKeyMustBeConfigured() {
+        assertThatThrownBy(() -> ArtifactStoreAutoConfiguration.keyring(
+                new StoreProperties.Encryption("missing", Map.of("k1", key(1)), null)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'missing'")
+                .hasMessageNotContaining(key(1));
+    }
+}
