@@ -138,7 +138,7 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
                 // that do not speak aws-chunked trailers (many S3-compatible ones) work.
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
-        if (s3.endpoint() != null) {
+        if (s3.endpoint() != null && !s3.endpoint().toString().isBlank()) {
             builder.endpointOverride(s3.endpoint());
         }
         return new S3ArtifactStore(builder.build(), s3.bucket(), s3.prefix(), scratch, compressionLevel, keyring);

@@ -92,4 +92,45 @@ class ArtifactStoreAutoConfigurationTest {
                 .hasMessageContaining("'missing'")
                 .hasMessageNotContaining(key(1));
     }
+
+    /** The services' application.yml passes every setting, unset ones as empty strings: they mean "not set". */
+    static final String[] AS_THE_SERVICES_BIND_THEM = {"restorepoint.store.s3.bucket=", "restorepoint.store.s3.prefix=",
+            "restorepoint.store.s3.endpoint=", "restorepoint.store.s3.access-key=", "restorepoint.store.s3.secret-key=",
+            "restorepoint.store.encryption.key-id=", "restorepoint.store.encryption.key-file="};
+
+    final org.springframework.boot.test.context.runner.ApplicationContextRunner context =
+            new org.springframework.boot.test.context.runner.ApplicationContextRunner()
+                    .withConfiguration(org.springframework.boot.autoconfigure.AutoConfigurations.of(ArtifactStoreAutoConfiguration.class))
+                    .withPropertyValues(AS_THE_SERVICES_BIND_THEM);
+
+    @Test
+    void defaultsBindToAFilesystemStoreInTheClear() {
+        context.withPropertyValues("restorepoint.store.path=" + dir).run(ctx -> {
+            assertThat(ctx).hasNotFailed();
+            assertThat(ctx.getBean(io.restorepoint.engine.artifact.ArtifactStore.class))
+                    .isInstanceOf(io.restorepoint.engine.artifact.FileSystemArtifactStore.class);
+            assertThat(ctx.getBean(Keyring.class).encrypts()).isFalse();
+        });
+    }
+
+    @Test
+    void s3WithAnEmptyEndpointAndAKeyFileBinds() throws Exception {
+        Path file = dir.resolve("keys");
+        Files.writeString(file, "k1=" + key(1) + "\n");
+        context.withPropertyValues("restorepoint.store.type=s3", "restorepoint.store.s3.bucket=backups",
+                        "restorepoint.store.s3.access-key=AKIA", "restorepoint.store.s3.secret-key=shh",
+                        "restorepoint.store.encryption.key-id=k1", "restorepoint.store.encryption.key-file=" + file)
+                .run(ctx -> {
+                    assertThat(ctx).hasNotFailed();
+                    assertThat(ctx.getBean(io.restorepoint.engine.artifact.ArtifactStore.class)).isInstanceOf(S3ArtifactStore.class);
+                    assertThat(ctx.getBean(Keyring.class).currentId()).hasValue("k1");
+                    assertThat(ctx.getBean(StoreProperties.class).toString()).doesNotContain("shh").doesNotContain(key(1));
+                });
+    }
+
+    @Test
+    void s3WithoutABucketFailsAtStartWithTheSettingsName() {
+        context.withPropertyValues("restorepoint.store.type=s3").run(ctx ->
+                assertThat(ctx).hasFailed().getFailure().rootCause().hasMessageContaining("RP_S3_BUCKET"));
+    }
 }

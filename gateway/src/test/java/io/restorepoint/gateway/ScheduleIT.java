@@ -66,6 +66,7 @@ class ScheduleIT {
         props.put("restorepoint.gateway.bootstrap-projects[0].owner", "alice");
         props.put("restorepoint.gateway.max-jobs-per-project", "10000");
         props.put("restorepoint.gateway.schedules.poll-interval", "100ms");
+        props.put("restorepoint.gateway.schedules.retention-interval", "1s");
         // as command-line arguments: they outrank application.yml, as @DynamicPropertySource would
         return new SpringApplicationBuilder(GatewayApplication.class)
                 .run(props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));

@@ -45,6 +45,7 @@ public final class LocalStack implements AutoCloseable {
     private DatabaseServer db;
     private ServiceProcess gateway;
     private ServiceProcess sync;
+    private int syncIoPort;
     private final List<ServiceProcess> workers = new ArrayList<>();
     private Map<String, String> serviceEnv;
     private Path logs;
@@ -117,7 +118,8 @@ public final class LocalStack implements AutoCloseable {
         gateway = new ServiceProcess("gateway", jar("gateway"), gatewayPort, logs.resolve("gateway.log"), gatewayEnv,
                 projects, options.serviceHeap());
         Map<String, String> syncEnv = with(env, "RP_SYNC_PORT", syncPort);
-        syncEnv.put("RP_SYNC_IO_PORT", Integer.toString(portOrFree(options.syncIoPort())));
+        syncIoPort = portOrFree(options.syncIoPort());
+        syncEnv.put("RP_SYNC_IO_PORT", Integer.toString(syncIoPort));
         sync = new ServiceProcess("sync-events", jar("sync-events"), syncPort, logs.resolve("sync-events.log"),
                 syncEnv, List.of(), options.serviceHeap());
         for (int i = 0; i < Math.max(1, options.workers()); i++) {
@@ -233,6 +235,11 @@ public final class LocalStack implements AutoCloseable {
 
     public String syncUrl() {
         return "http://127.0.0.1:" + sync.port();
+    }
+
+    /** The Socket.IO endpoint ({@code /sync/io}) of sync-events. */
+    public String syncIoUrl() {
+        return "http://127.0.0.1:" + syncIoPort + "/sync/io";
     }
 
     public String kafkaBootstrap() {

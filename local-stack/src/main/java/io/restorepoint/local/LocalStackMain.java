@@ -36,7 +36,7 @@ public final class LocalStackMain {
 
                 RestorePoint is running.
                   API and feeds      %s   (/api, /sync; API documents at /swagger-ui.html)
-                  sync-events        %s
+                  sync-events        %s   (Socket.IO at %s)
                   Kafka              %s
                   MySQL (MariaDB)    %s:%d  user %s, project database %s
                   Artifacts          %s
@@ -53,7 +53,7 @@ public final class LocalStackMain {
                   curl -N %s/sync/stream -H "Authorization: Bearer $TOKEN"
 
                 Press Ctrl-C to stop everything.
-                """.formatted(api, feed, stack.kafkaBootstrap(), stack.database().host(), stack.database().port(),
+                """.formatted(api, feed, stack.syncIoUrl().replace("127.0.0.1", "localhost"), stack.kafkaBootstrap(), stack.database().host(), stack.database().port(),
                 stack.database().user(), LocalStack.DEMO_DATABASE, stack.storeDir(), stack.logsDir(), token, api, api, api);
     }
 

@@ -84,6 +84,19 @@ class WalkingSkeletonIT {
         assertThat(done.get("data").get("info").get("remaining").asLong()).isZero();
         assertThat(events).as("queued (gateway), processing and done (worker) carry the request's trace")
                 .allSatisfy(e -> assertThat(e.get("data").get("trace_id").asString()).isEqualTo(traceId));
+        try (var logs = Files.list(stack.logsDir())) {
+            String workerLog = logs.filter(f -> f.getFileName().toString().startsWith("backup-worker"))
+                    .map(f -> {
+                        try {
+                            return Files.readString(f);
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }).reduce("", String::concat);
+            assertThat(workerLog.lines().filter(l -> l.contains(job)))
+                    .as("the worker logs the job under the request's trace id")
+                    .anyMatch(l -> l.contains("[" + traceId + "]"));
+        }
 
         Await.until("done over SSE", Duration.ofSeconds(30), () -> List.copyOf(streamLines),
                 lines -> lines.stream().anyMatch(l -> l.startsWith("data:") && l.contains(job) && l.contains("\"status\":\"done\"")));

@@ -65,11 +65,12 @@ public record GatewayProperties(
      * @param defaultZone      time zone of cron expressions that name none
      * @param defaultKeepLast  retention default: newest scheduled backups kept
      * @param defaultKeepDays  retention default: scheduled backups younger than this many days kept
+     * @param retentionInterval how often retention looks at every project (and after each scheduled backup)
      */
     public record Schedules(@DefaultValue("true") boolean enabled, @DefaultValue("10s") java.time.Duration pollInterval,
             @DefaultValue("12h") java.time.Duration maxLateness, @DefaultValue("0 0 3 * * *") String defaultCron,
             @DefaultValue("UTC") String defaultZone, @DefaultValue("7") int defaultKeepLast,
-            @DefaultValue("30") int defaultKeepDays) {
+            @DefaultValue("30") int defaultKeepDays, @DefaultValue("5m") java.time.Duration retentionInterval) {
     }
 
     @Override

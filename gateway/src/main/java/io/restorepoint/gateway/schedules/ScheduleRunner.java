@@ -37,6 +37,7 @@ public class ScheduleRunner {
     private final ScheduleStore schedules;
     private final BackupService backups;
     private ScheduledExecutorService timer;
+    private volatile long nextSweepNanos = System.nanoTime();
 
     public ScheduleRunner(GatewayProperties properties, ScheduleStore schedules, BackupService backups) {
         this.settings = properties.schedules();
@@ -74,7 +75,10 @@ public class ScheduleRunner {
         }
     }
 
-    /** One round: fire what is due at {@code now}, then apply retention. Returns the backups taken. */
+    /**
+     * One round: fire what is due at {@code now}; then apply retention to the projects that just took a
+     * backup, or to every project once per {@code retention-interval}. Returns the backups taken.
+     */
     public List<BackupService.Accepted> poll(Instant now) {
         List<BackupService.Accepted> taken = schedules.due(now.getEpochSecond() + now.getNano() / 1e9)
                 .concatMap(schedule -> fire(schedule, now)
@@ -85,7 +89,17 @@ public class ScheduleRunner {
                         }))
                 .collectList()
                 .block(Duration.ofMinutes(2));
+        boolean sweep = System.nanoTime() - nextSweepNanos >= 0;
+        if (sweep) {
+            nextSweepNanos = System.nanoTime() + settings.retentionInterval().toNanos();
+        }
+        java.util.Set<String> fired = new java.util.HashSet<>();
+        taken.forEach(accepted -> fired.add(accepted.project()));
+        if (!sweep && fired.isEmpty()) {
+            return taken;
+        }
         schedules.all()
+                .filter(schedule -> sweep || fired.contains(schedule.project()))
                 .concatMap(schedule -> expire(schedule).onErrorResume(e -> {
                     log.warn("retention of {} failed: {}", schedule.project(), e.toString());
                     return Mono.empty();

@@ -51,7 +51,11 @@ public class ScheduleService {
                     int keepLast = change.keepLast() != null ? change.keepLast() : base == null ? settings.defaultKeepLast() : base.keepLast();
                     int keepDays = change.keepDays() != null ? change.keepDays() : base == null ? settings.defaultKeepDays() : base.keepDays();
                     validate(name, cron, zone);
-                    double next = Ticks.first(cron, zone, Instant.now()).toEpochMilli() / 1000.0;
+                    // the pending tick stands unless when it fires changed (a due tick is not skipped by a
+                    // change of retention)
+                    boolean sameTicks = base != null && base.cron().equals(cron) && base.zone().equals(zone)
+                            && base.enabled() == enabled;
+                    double next = sameTicks ? base.nextFireAt() : Ticks.first(cron, zone, Instant.now()).toEpochMilli() / 1000.0;
                     Schedule schedule = new Schedule(project, name, cron, zone, enabled, keepLast, keepDays, next,
                             base == null ? null : base.lastFiredAt());
                     return schedules.save(schedule, EpochSeconds.now()).thenReturn(schedule);
