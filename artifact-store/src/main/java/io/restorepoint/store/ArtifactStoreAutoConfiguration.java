@@ -61,7 +61,13 @@ public class ArtifactStoreAutoConfiguration {
                         throw new IllegalArgumentException("key file " + encryption.keyFile() + ", line " + number
                                 + ": every line must be <id>=<base64 key>, the id 1-64 characters of letters, digits, . _ -");
                     }
-                    keys.put(id, trimmed.substring(eq + 1).strip());
+                    String material = trimmed.substring(eq + 1).strip();
+                    if (!isAesKey(material)) {
+                        // neither the value nor the id is repeated: either may be key material
+                        throw new IllegalArgumentException("key file " + encryption.keyFile() + ", line " + number
+                                + ": the value after '=' must be 32 random bytes in base64 (openssl rand -base64 32)");
+                    }
+                    keys.put(id, material);
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read key file " + encryption.keyFile(), e);
@@ -69,5 +75,13 @@ public class ArtifactStoreAutoConfiguration {
         }
         String current = encryption.keyId() == null || encryption.keyId().isBlank() ? null : encryption.keyId();
         return Keyring.of(current, keys);
+    }
+
+    private static boolean isAesKey(String base64) {
+        try {
+            return java.util.Base64.getDecoder().decode(base64).length == 32;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 }

@@ -256,12 +256,12 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
 
     @Override
     public OutputStream createStaged(String path) throws IOException {
-        return new Upload(stagedKey(path));
+        return keyring.encrypting(new Upload(stagedKey(path)), path);
     }
 
     @Override
     public InputStream openStaged(String path) throws IOException {
-        return get(stagedKey(path));
+        return keyring.decrypting(get(stagedKey(path)), path);
     }
 
     @Override

@@ -57,15 +57,19 @@ class ArtifactStoreAutoConfigurationTest {
     @Test
     void aBadLineIsRejectedWithoutShowingKeyMaterial() throws Exception {
         Path file = dir.resolve("keys");
+        // a key pasted without its id splits at its base64 padding; whether or not the part before '=' looks
+        // like an id (no '+' or '/'), neither it nor the key may reach the message (it is logged at start-up)
+        for (int seed = 0; seed < 64; seed++) {
+            String material = key(seed);
+            Files.writeString(file, "k1=" + key(100) + "\n" + material + "\n");
+            assertThatThrownBy(() -> ArtifactStoreAutoConfiguration.keyring(new StoreProperties.Encryption("k1", null, file)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("line 2")
+                    .hasMessageNotContaining(material.substring(0, 12))
+                    .hasMessageNotContaining(material.substring(20, 32))
+                    .hasMessageNotContaining(key(100).substring(0, 12));
+        }
         String material = key(4);
-        Files.writeString(file, "k1=" + key(5) + "\n" + material + "\n"); // a key pasted without its id
-        assertThatThrownBy(() -> ArtifactStoreAutoConfiguration.keyring(new StoreProperties.Encryption("k1", null, file)))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("line 2")
-                .hasMessageContaining("<id>=<base64 key>")
-                .hasMessageNotContaining(material)
-                .hasMessageNotContaining(material.substring(0, material.indexOf('=')))
-                .hasMessageNotContaining(key(5));
         Files.writeString(file, "k1 " + material + "\n"); // no = at all (a key without padding)
         assertThatThrownBy(() -> ArtifactStoreAutoConfiguration.keyring(new StoreProperties.Encryption("k1", null, file)))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -80,7 +84,7 @@ class ArtifactStoreAutoConfigurationTest {
         Files.writeString(file, "k1=" + shortKey + "\n");
         assertThatThrownBy(() -> ArtifactStoreAutoConfiguration.keyring(new StoreProperties.Encryption("k1", null, file)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'k1'")
+                .hasMessageContaining("line 1").hasMessageContaining("32 random bytes")
                 .hasMessageNotContaining(shortKey);
     }
 

@@ -97,9 +97,10 @@ class S3DatabaseRoundTripIT {
             manifest = new Dumper(endpoint().connectionFactory(null), writer, DumpOptions.defaults().withConnections(2)
                     .withChunkRows(2000)).dump(new DumpRequest(id, "dump", live), new DumpProgress()).block(Duration.ofMinutes(2));
             assertThat(manifest).isNotNull();
-            // the Dumper returns the manifest it built; the store records the encryption when it commits it
-            Manifest.Encryption encryption = new Manifest.Encryption(Keyring.ALGORITHM, "k1");
-            assertThat(writer.manifest(id)).contains(manifest.withEncryption(encryption));
+            // the manifest as committed: encrypted, format 2, what the Dumper returned
+            assertThat(manifest.encryption()).isEqualTo(new Manifest.Encryption(Keyring.ALGORITHM, "k1"));
+            assertThat(manifest.formatVersion()).isEqualTo(io.restorepoint.engine.artifact.ArtifactFormat.ENCRYPTED_VERSION);
+            assertThat(writer.manifest(id)).contains(manifest);
             assertThat(manifest.tables().stream().mapToInt(t -> t.chunks().size()).sum()).as("several chunks")
                     .isGreaterThan(manifest.tables().size());
             for (String key : writer.list(writer.artifactPrefix(id))) {

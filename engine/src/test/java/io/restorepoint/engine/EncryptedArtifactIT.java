@@ -67,6 +67,13 @@ class EncryptedArtifactIT {
             }
         }
 
+        // a manifest edited to say "in the clear" (format 1) does not get ciphertext loaded as SQL
+        Manifest downgraded = manifest.withEncryption(io.restorepoint.engine.artifact.ArtifactFormat.VERSION, null);
+        assertThatThrownBy(() -> io.restorepoint.engine.load.ArtifactVerifier.verify(writer, id, downgraded))
+                .isInstanceOf(io.restorepoint.engine.load.ArtifactCorruptException.class)
+                .hasMessageContaining("is encrypted, but its manifest says the artifact is not");
+        assertThat(manifest.formatVersion()).isEqualTo(io.restorepoint.engine.artifact.ArtifactFormat.ENCRYPTED_VERSION);
+
         // wrong material under the right id, and a keyring without the id: refused, nothing created or changed
         Sql.execute(db, "DELETE FROM pesaje WHERE ID % 2 = 0");
         Map<String, Object> changed = LoaderIT.checksums(live);

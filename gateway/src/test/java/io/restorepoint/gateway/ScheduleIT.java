@@ -67,6 +67,7 @@ class ScheduleIT {
         props.put("restorepoint.gateway.max-jobs-per-project", "10000");
         props.put("restorepoint.gateway.schedules.poll-interval", "100ms");
         props.put("restorepoint.gateway.schedules.retention-interval", "1s");
+        props.put("restorepoint.gateway.schedules.min-interval", "1s");
         // as command-line arguments: they outrank application.yml, as @DynamicPropertySource would
         return new SpringApplicationBuilder(GatewayApplication.class)
                 .run(props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
@@ -119,9 +120,11 @@ class ScheduleIT {
             assertThat(v.get("created_by")).isEqualTo("schedule:every-second");
             assertThat(names.add((String) v.get("name"))).as("tick " + v.get("name") + " taken once").isTrue();
         }
-        var commands = KafkaProbe.await(SharedInfra.kafka(), Topics.COMMANDS.name(),
+        KafkaProbe.await(SharedInfra.kafka(), Topics.COMMANDS.name(),
                 r -> PROJECT.equals(r.key()) && r.value().contains("schedule:every-second"), scheduled.size(), Duration.ofSeconds(20));
-        assertThat(commands).as("one backup command per tick").hasSize(scheduled.size());
+        var commands = KafkaProbe.readToEnd(SharedInfra.kafka(), Topics.COMMANDS.name(),
+                r -> PROJECT.equals(r.key()) && r.value().contains("schedule:every-second"));
+        assertThat(commands).as("one backup command per tick, all of them read").hasSize(scheduled.size());
 
         // retention: keep the newest scheduled backup only; all are "done" and ten days old by now
         java.util.function.Predicate<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> backupsChanged =
@@ -131,10 +134,17 @@ class ScheduleIT {
         Sql.execute(SharedInfra.database().connectionFactory(control), "UPDATE backup_versions SET status = 'valid', "
                 + "created_on = created_on - 864000 WHERE project_gid = '" + PROJECT + "'");
         int newest = (Integer) scheduled.get(scheduled.size() - 1).get("version");
-        Await.until("retention to expire all scheduled backups but the newest", Duration.ofSeconds(20),
-                () -> versions().stream().filter(v -> "deleted".equals(v.get("status"))).count(), n -> n == scheduled.size() - 1);
+        // a restore of the oldest scheduled backup is waiting: its artifact must stay
+        int restoring = (Integer) scheduled.get(0).get("version");
+        Sql.execute(SharedInfra.database().connectionFactory(control), "INSERT INTO jobs (token, project_gid, job, status, "
+                + "version, requested_by, created_on, updated_on) VALUES ('" + UUID.randomUUID() + "', '" + PROJECT
+                + "', 'restore_project', 'queued', " + restoring + ", 'alice', 0, 0)");
+        Await.until("retention to expire all scheduled backups but the newest and the one being restored", Duration.ofSeconds(20),
+                () -> versions().stream().filter(v -> "deleted".equals(v.get("status"))).count(), n -> n == scheduled.size() - 2);
+        Thread.sleep(1500); // another sweep: still nothing more
         for (Map<String, Object> v : versions()) {
-            boolean kept = "manual".equals(v.get("origin")) || (Integer) v.get("version") == newest;
+            boolean kept = "manual".equals(v.get("origin")) || (Integer) v.get("version") == newest
+                    || (Integer) v.get("version") == restoring;
             assertThat(v.get("status")).as("version " + v.get("version") + " (" + v.get("origin") + ")")
                     .isEqualTo(kept ? "valid" : "deleted");
         }

@@ -2,6 +2,7 @@ package io.restorepoint.worker.jobs;
 
 import io.restorepoint.engine.TableException;
 import io.restorepoint.messaging.ContractPublisher;
+import io.restorepoint.messaging.TraceLogging;
 import io.restorepoint.schemas.EpochSeconds;
 import io.restorepoint.schemas.SchemaVersion;
 import io.restorepoint.schemas.command.JobCommand;
@@ -63,8 +64,11 @@ class PoisonCommands {
                 JobStatus.REJECTED, JobInfo.empty(), now, now, 1, null, workerId,
                 JobFailure.processError(type.get(), reason, null), null);
         ledger.record(rejected);
-        JobEmitter.publish(publisher, rejected);
-        log.warn("job {}: command dead-lettered, job rejected: {}", token, reason);
+        // the listener's trace scope is closed by now: the command's own header says which trace this is
+        try (TraceLogging.Scope scope = TraceLogging.open(CloudEventHeaders.trace(record.headers()))) {
+            JobEmitter.publish(publisher, rejected);
+            log.warn("job {}: command dead-lettered, job rejected: {}", token, reason);
+        }
     }
 
     private static String reason(Exception e) {

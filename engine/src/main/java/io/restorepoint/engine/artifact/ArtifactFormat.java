@@ -10,7 +10,8 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Artifact format v1: file names and the manifest's JSON mapping. The layout:
+ * Artifact format v1 (v2 when encrypted: same layout, files encrypted, so a reader that cannot decrypt
+ * refuses it by its version): file names and the manifest's JSON mapping. The layout:
  * <pre>
  *   manifest.json                    written last; its presence makes the artifact valid
  *   schema/&lt;table&gt;.sql               CREATE TABLE statement
@@ -19,7 +20,10 @@ import java.nio.charset.StandardCharsets;
  */
 public final class ArtifactFormat {
 
+    /** Format of artifacts in the clear. */
     public static final int VERSION = 1;
+    /** Format of encrypted artifacts: version 1's layout, every file but the manifest encrypted. */
+    public static final int ENCRYPTED_VERSION = 2;
     public static final String MANIFEST = "manifest.json";
 
     public static final JsonMapper JSON = JsonMapper.builder()

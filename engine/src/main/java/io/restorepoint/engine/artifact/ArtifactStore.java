@@ -36,6 +36,7 @@ public interface ArtifactStore {
     /**
      * A file in the staging area, where work in progress that is not a backup lives (validated import
      * documents on their way to a worker). {@code path} is relative, e.g. {@code imports/<job>/data.sql.zst}.
+     * Encrypted like artifact files when the keyring has a current key.
      */
     OutputStream createStaged(String path) throws IOException;
 

@@ -97,12 +97,12 @@ public final class FileSystemArtifactStore implements ArtifactStore {
     public OutputStream createStaged(String path) throws IOException {
         Path file = staged(path);
         Files.createDirectories(file.getParent());
-        return Files.newOutputStream(file);
+        return keyring.encrypting(Files.newOutputStream(file), path);
     }
 
     @Override
     public InputStream openStaged(String path) throws IOException {
-        return Files.newInputStream(staged(path));
+        return keyring.decrypting(Files.newInputStream(staged(path)), path);
     }
 
     @Override

@@ -7,7 +7,7 @@ import java.util.List;
  * The manifest of a backup artifact, format v1 ({@code docs/artifact-format.md}). It is written last:
  * an artifact without one is incomplete and never listed or restored.
  *
- * @param formatVersion {@link ArtifactFormat#VERSION}
+ * @param formatVersion {@link ArtifactFormat#VERSION}, {@link ArtifactFormat#ENCRYPTED_VERSION} when encrypted
  * @param tool          producer and its version
  * @param project       project gid
  * @param version       backup version
@@ -38,8 +38,8 @@ public record Manifest(
         long totalBytes,
         Encryption encryption) {
 
-    /** This manifest with its encryption recorded. */
-    public Manifest withEncryption(Encryption encryption) {
+    /** This manifest with its encryption (and the format version that goes with it) recorded. */
+    public Manifest withEncryption(int formatVersion, Encryption encryption) {
         return new Manifest(formatVersion, tool, project, version, jobToken, database, startedAt, completedAt, server,
                 consistency, tables, totalRows, totalBytes, encryption);
     }

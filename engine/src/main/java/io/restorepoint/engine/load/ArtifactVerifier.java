@@ -30,15 +30,18 @@ public final class ArtifactVerifier {
      */
     public static void verify(ArtifactStore store, ArtifactId id, Manifest manifest) throws IOException {
         store.keyring().checkCanRead(manifest);
-        if (manifest.formatVersion() != ArtifactFormat.VERSION) {
+        boolean encrypted = manifest.encryption() != null;
+        int expected = encrypted ? ArtifactFormat.ENCRYPTED_VERSION : ArtifactFormat.VERSION;
+        if (manifest.formatVersion() != expected) {
             throw new ArtifactCorruptException("*", "artifact format " + manifest.formatVersion() + " is not supported (this "
-                    + "version reads format " + ArtifactFormat.VERSION + ")");
+                    + "version reads format " + ArtifactFormat.VERSION + ", and " + ArtifactFormat.ENCRYPTED_VERSION
+                    + " when the manifest records an encryption)");
         }
         for (Manifest.Table table : manifest.tables()) {
-            check(store, id, table.name(), table.schemaFile(), -1, table.schemaSha256());
+            check(store, id, table.name(), table.schemaFile(), -1, table.schemaSha256(), encrypted);
             long rows = 0;
             for (Manifest.Chunk chunk : table.chunks()) {
-                check(store, id, table.name(), chunk.file(), chunk.bytes(), chunk.sha256());
+                check(store, id, table.name(), chunk.file(), chunk.bytes(), chunk.sha256(), encrypted);
                 rows += chunk.rows();
             }
             if (rows != table.rows()) {
@@ -74,8 +77,8 @@ public final class ArtifactVerifier {
         }
     }
 
-    private static void check(ArtifactStore store, ArtifactId id, String table, String file, long bytes, String sha256)
-            throws IOException {
+    private static void check(ArtifactStore store, ArtifactId id, String table, String file, long bytes, String sha256,
+            boolean encrypted) throws IOException {
         MessageDigest digest;
         try {
             digest = MessageDigest.getInstance("SHA-256");
@@ -87,11 +90,13 @@ public final class ArtifactVerifier {
             stored = new CountingDigest(raw, digest);
             // Reading the plaintext reads every stored byte once: it is hashed on the way and, when the
             // file is encrypted, every segment is authenticated with the configured key.
-            try (InputStream plain = store.keyring().decrypting(stored, file)) {
+            try (InputStream plain = store.keyring().decrypting(stored, file, encrypted)) {
                 plain.transferTo(OutputStream.nullOutputStream());
             }
         } catch (NoSuchFileException e) {
             throw new ArtifactCorruptException(table, file + " is missing");
+        } catch (io.restorepoint.engine.artifact.crypto.Keyring.EncryptionMismatchException e) {
+            throw new ArtifactCorruptException(table, e.getMessage());
         }
         long size = stored.count;
         if (bytes >= 0 && size != bytes) {

@@ -39,9 +39,10 @@ public record GatewayProperties(
         String devSignInToken) {
 
     /**
-     * A token bucket per caller (the JWT subject; the client address before authentication) over every
-     * {@code /api/**} request; past it the gateway answers 429 with {@code Retry-After}. Per gateway
-     * instance: behind a load balancer of N instances a caller gets up to N times this.
+     * A token bucket per caller (the JWT subject) over every authenticated {@code /api/**} request (calls
+     * without a valid token are answered 401 before); past it the gateway answers 429 with
+     * {@code Retry-After}. Per gateway instance: behind a load balancer of N instances a caller gets up to N
+     * times this.
      *
      * @param enabled           whether requests are limited
      * @param requestsPerMinute sustained rate per caller
@@ -66,11 +67,13 @@ public record GatewayProperties(
      * @param defaultKeepLast  retention default: newest scheduled backups kept
      * @param defaultKeepDays  retention default: scheduled backups younger than this many days kept
      * @param retentionInterval how often retention looks at every project (and after each scheduled backup)
+     * @param minInterval       the shortest time between two ticks a schedule may have
      */
     public record Schedules(@DefaultValue("true") boolean enabled, @DefaultValue("10s") java.time.Duration pollInterval,
             @DefaultValue("12h") java.time.Duration maxLateness, @DefaultValue("0 0 3 * * *") String defaultCron,
             @DefaultValue("UTC") String defaultZone, @DefaultValue("7") int defaultKeepLast,
-            @DefaultValue("30") int defaultKeepDays, @DefaultValue("5m") java.time.Duration retentionInterval) {
+            @DefaultValue("30") int defaultKeepDays, @DefaultValue("5m") java.time.Duration retentionInterval,
+            @DefaultValue("15m") java.time.Duration minInterval) {
     }
 
     @Override

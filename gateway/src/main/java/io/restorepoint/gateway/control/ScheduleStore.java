@@ -52,6 +52,18 @@ public class ScheduleStore {
                 .then();
     }
 
+    /**
+     * Changes only the name and retention of a schedule, never its pending tick: a runner may be claiming
+     * that tick at this very moment, and writing back the value read before would let it fire twice.
+     */
+    public Mono<Void> updateRetention(String project, String name, int keepLast, int keepDays, double now) {
+        return db.sql("UPDATE backup_schedules SET name = :name, keep_last = :keepLast, keep_days = :keepDays, "
+                        + "updated_on = :now WHERE project_gid = :p")
+                .bind("name", name).bind("keepLast", keepLast).bind("keepDays", keepDays).bind("now", now)
+                .bind("p", project)
+                .then();
+    }
+
     /** Creates the schedule unless the project has one. Returns whether it was created. */
     public Mono<Boolean> ensure(Schedule s, double now) {
         return db.sql("INSERT IGNORE INTO backup_schedules (" + COLUMNS + ", updated_on) VALUES (:p, :name, :cron, :zone, "
@@ -77,18 +89,26 @@ public class ScheduleStore {
         return spec.fetch().rowsUpdated().map(n -> n == 1);
     }
 
-    /** What retention weighs: every version of a project that is not deleted, newest first. */
+    /**
+     * What retention weighs: every version of a project that is not deleted, newest first, and whether an
+     * unfinished job (a restore or verify of it) still needs it.
+     */
     public Flux<RetentionCandidate> versions(String project) {
-        return db.sql("SELECT version, origin, status, created_on FROM backup_versions WHERE project_gid = :p "
-                        + "AND status <> 'deleted' ORDER BY version DESC")
+        return db.sql("SELECT v.version, v.origin, v.status, v.created_on, EXISTS (SELECT 1 FROM jobs j "
+                        + "WHERE j.project_gid = v.project_gid AND j.version = v.version AND j.status IN ('queued', 'processing') "
+                        + "AND j.job IN ('restore_project', 'verify_backup')) "
+                        + "AS in_use FROM backup_versions v WHERE v.project_gid = :p AND v.status <> 'deleted' ORDER BY v.version DESC")
                 .bind("p", project)
                 .map(row -> new RetentionCandidate(row.get("version", Integer.class), row.get("origin", String.class),
-                        row.get("status", String.class), Rows.doubleOf(row, "created_on")))
+                        row.get("status", String.class), Rows.doubleOf(row, "created_on"), Rows.longOf(row, "in_use") != 0))
                 .all();
     }
 
-    /** A version as retention sees it. {@code origin}: manual, safety or scheduled. */
-    public record RetentionCandidate(int version, String origin, String status, double createdOn) {
+    /**
+     * A version as retention sees it. {@code origin}: manual, safety or scheduled; {@code inUse}: a queued or
+     * processing job (a restore or verify of it) needs its artifact.
+     */
+    public record RetentionCandidate(int version, String origin, String status, double createdOn, boolean inUse) {
     }
 
     private static Schedule schedule(Readable row) {

@@ -44,6 +44,8 @@ public class RateLimitFilter implements WebFilter, Ordered {
         if (buckets == null || !exchange.getRequest().getPath().pathWithinApplication().value().startsWith("/api/")) {
             return chain.filter(exchange);
         }
+        // callers without a valid token were answered 401 by the security chain already; the address is a
+        // fallback for paths it lets through unauthenticated
         return Caller.current().map(caller -> "user:" + caller.userId())
                 .defaultIfEmpty("address:" + address(exchange))
                 .flatMap(key -> {

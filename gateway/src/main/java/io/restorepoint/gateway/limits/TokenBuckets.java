@@ -14,7 +14,7 @@ public final class TokenBuckets {
     private final double perNano;
     private final LongSupplier nanoTime;
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
-    private long calls;
+    private final java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
 
     public TokenBuckets(int perMinute, int burst, LongSupplier nanoTime) {
         if (perMinute < 1 || burst < 1) {
@@ -32,19 +32,25 @@ public final class TokenBuckets {
      */
     public long take(String key) {
         long now = nanoTime.getAsLong();
-        if (++calls % 10_000 == 0) {
-            buckets.values().removeIf(b -> b.level(now) >= capacity);
-        }
-        Bucket bucket = buckets.computeIfAbsent(key, k -> new Bucket(capacity, now));
-        synchronized (bucket) {
-            double level = bucket.level(now);
-            if (level >= 1) {
-                bucket.tokens = level - 1;
-                bucket.at = now;
-                return 0;
+        if (calls.incrementAndGet() % 10_000 == 0) {
+            // forget callers whose bucket is full again (atomically per key, so no one's bucket is lost mid-take)
+            for (String idle : buckets.keySet()) {
+                buckets.computeIfPresent(idle, (k, b) -> b.level(now) >= capacity ? null : b);
             }
-            return (long) Math.ceil((1 - level) / perNano / 1e9);
         }
+        long[] wait = new long[1];
+        buckets.compute(key, (k, bucket) -> {
+            Bucket b = bucket == null ? new Bucket(capacity, now) : bucket;
+            double level = b.level(now);
+            if (level >= 1) {
+                b.tokens = level - 1;
+                b.at = now;
+            } else {
+                wait[0] = (long) Math.ceil((1 - level) / perNano / 1e9);
+            }
+            return b;
+        });
+        return wait[0];
     }
 
     int size() {

@@ -14,7 +14,8 @@ import java.util.Set;
  *   <li>among the newest {@code keepLast} successful scheduled backups, or</li>
  *   <li>younger than {@code keepDays} days, or</li>
  *   <li>the newest successful backup of the project, whatever its origin (never removed), or</li>
- *   <li>still being written ({@code pending}).</li>
+ *   <li>still being written ({@code pending}), or</li>
+ *   <li>needed by an unfinished job (a restore or verify of it is queued or running).</li>
  * </ul>
  * A failed scheduled backup (no artifact) counts toward nothing and expires once older than {@code keepDays}.
  */
@@ -41,7 +42,7 @@ public final class RetentionPolicy {
         List<Integer> expire = new ArrayList<>();
         for (RetentionCandidate v : newestFirst) {
             boolean candidate = SCHEDULED.equals(v.origin()) && ("valid".equals(v.status()) || "failed".equals(v.status()));
-            if (candidate && !keep.contains(v.version()) && v.createdOn() < cutoff) {
+            if (candidate && !v.inUse() && !keep.contains(v.version()) && v.createdOn() < cutoff) {
                 expire.add(v.version());
             }
         }

@@ -5,6 +5,7 @@ import io.restorepoint.gateway.config.GatewayProperties;
 import io.restorepoint.gateway.control.Schedule;
 import io.restorepoint.gateway.control.ScheduleStore;
 import io.restorepoint.schemas.EpochSeconds;
+import io.restorepoint.schemas.kafka.TraceContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -83,12 +84,15 @@ public class ScheduleRunner {
         List<BackupService.Accepted> taken = schedules.due(now.getEpochSecond() + now.getNano() / 1e9)
                 .concatMap(schedule -> fire(schedule, now)
                         .onErrorResume(e -> {
-                            log.warn("schedule of {} could not take its backup (tried again at the next poll): {}",
-                                    schedule.project(), e.toString());
+                            // a refusal before the commit leaves the tick due (tried again at the next poll); a
+                            // broker failure after it ends the job rejected (JobQueue), like any other backup
+                            log.warn("schedule of {} could not take its backup: {}", schedule.project(), e.toString());
                             return Mono.empty();
                         }))
                 .collectList()
-                .block(Duration.ofMinutes(2));
+                // no timeout: cancelling between the commit and the publication would strand the job; the
+                // publication has its own (Kafka's delivery timeout) and ends the job rejected when it passes
+                .block();
         boolean sweep = System.nanoTime() - nextSweepNanos >= 0;
         if (sweep) {
             nextSweepNanos = System.nanoTime() + settings.retentionInterval().toNanos();
@@ -125,6 +129,8 @@ public class ScheduleRunner {
         String name = "Scheduled backup " + NAME_TIME.format(decision.tick()) + " UTC";
         return backups.createScheduled(schedule.project(), schedule.createdBy(), name,
                         schedules.claim(schedule.project(), schedule.nextFireAt(), next, tick))
+                // every scheduled backup is a trace of its own, as a request would be
+                .contextWrite(context -> context.put(TraceContext.class, TraceContext.newRoot()))
                 .doOnNext(accepted -> log.info("schedule {} of {} took version {} for the tick {}{}", schedule.name(),
                         schedule.project(), accepted.version(), decision.tick(),
                         decision.missed() > 0 ? " (" + decision.missed() + " earlier missed tick(s) coalesced)" : ""));

@@ -50,12 +50,16 @@ public class ScheduleService {
                     boolean enabled = change.enabled() != null ? change.enabled() : base == null || base.enabled();
                     int keepLast = change.keepLast() != null ? change.keepLast() : base == null ? settings.defaultKeepLast() : base.keepLast();
                     int keepDays = change.keepDays() != null ? change.keepDays() : base == null ? settings.defaultKeepDays() : base.keepDays();
-                    validate(name, cron, zone);
+                    validate(name, cron, zone, settings.minInterval());
                     // the pending tick stands unless when it fires changed (a due tick is not skipped by a
                     // change of retention)
                     boolean sameTicks = base != null && base.cron().equals(cron) && base.zone().equals(zone)
                             && base.enabled() == enabled;
-                    double next = sameTicks ? base.nextFireAt() : Ticks.first(cron, zone, Instant.now()).toEpochMilli() / 1000.0;
+                    if (sameTicks) {
+                        return schedules.updateRetention(project, name, keepLast, keepDays, EpochSeconds.now())
+                                .then(schedules.find(project));
+                    }
+                    double next = Ticks.first(cron, zone, Instant.now()).toEpochMilli() / 1000.0;
                     Schedule schedule = new Schedule(project, name, cron, zone, enabled, keepLast, keepDays, next,
                             base == null ? null : base.lastFiredAt());
                     return schedules.save(schedule, EpochSeconds.now()).thenReturn(schedule);
@@ -72,11 +76,11 @@ public class ScheduleService {
                 settings.defaultKeepLast(), settings.defaultKeepDays(), next, null), EpochSeconds.now());
     }
 
-    static void validate(String name, String cron, String zone) {
+    static void validate(String name, String cron, String zone, java.time.Duration minInterval) {
         if (!NAME.matcher(name).matches()) {
             throw invalid("name", "name must be 1-64 letters, digits, '.', '_' or '-'");
         }
-        if (!CronExpression.isValidExpression(cron)) {
+        if (cron.length() > 120 || !CronExpression.isValidExpression(cron)) {
             throw invalid("cron", "cron must be a cron expression with six fields (second minute hour day month weekday), "
                     + "e.g. '0 0 3 * * *' for daily at 03:00");
         }
@@ -85,10 +89,17 @@ public class ScheduleService {
         } catch (DateTimeException e) {
             throw invalid("zone", "zone must be a time zone id such as 'UTC' or 'Europe/Madrid'");
         }
+        Instant first;
+        Instant second;
         try {
-            Ticks.first(cron, zone, Instant.now());
+            first = Ticks.first(cron, zone, Instant.now());
+            second = Ticks.first(cron, zone, first);
         } catch (IllegalArgumentException e) {
             throw invalid("cron", e.getMessage());
+        }
+        if (java.time.Duration.between(first, second).compareTo(minInterval) < 0) {
+            throw invalid("cron", "cron fires more often than every " + minInterval.toString().substring(2).toLowerCase()
+                    + " (restorepoint.gateway.schedules.min-interval); every backup is a full copy");
         }
     }
 

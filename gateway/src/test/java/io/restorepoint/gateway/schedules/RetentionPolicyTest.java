@@ -34,6 +34,7 @@ class RetentionPolicyTest {
                 Arguments.of("failed scheduled do not count toward keep-last", "sv@90 sv@80 sf@70 sf@60", 2, 7, List.of(4, 3)),
                 Arguments.of("failed but young kept", "sv@90 sf@2", 0, 7, List.of()),
                 Arguments.of("pending never touched", "sp@90 sv@80", 0, 0, List.of()),
+                Arguments.of("a version a restore or verify waits on is kept (u: in use)", "svu@90 sv@80 sv@70", 0, 0, List.of(2)),
                 Arguments.of("an empty project", "", 3, 3, List.of()),
                 Arguments.of("keep-days boundary is exclusive of older", "sv@100 sv@7.01 sv@6.99 mv@1", 0, 7, List.of(2, 1)));
     }
@@ -62,7 +63,8 @@ class RetentionPolicyTest {
                 default -> throw new IllegalArgumentException(cell);
             };
             double age = Double.parseDouble(cell.substring(cell.indexOf('@') + 1));
-            out.add(new RetentionCandidate(version, origin, status, NOW - age * 86_400));
+            boolean inUse = cell.indexOf('u') > 0 && cell.indexOf('u') < cell.indexOf('@');
+            out.add(new RetentionCandidate(version, origin, status, NOW - age * 86_400, inUse));
         }
         java.util.Collections.shuffle(out, new java.util.Random(version)); // order of the input does not matter
         return out;

@@ -1,5 +1,6 @@
 package io.restorepoint.engine.artifact.crypto;
 
+import io.restorepoint.engine.artifact.ArtifactFormat;
 import io.restorepoint.engine.artifact.Manifest;
 
 import javax.crypto.SecretKey;
@@ -115,16 +116,40 @@ public final class Keyring {
      *                              the same id that is not the same key (on the first read)
      */
     public InputStream decrypting(InputStream stored, String path) throws IOException {
+        return decrypting(stored, path, null);
+    }
+
+    /**
+     * As {@link #decrypting(InputStream, String)}, refusing a file that is not as its manifest says.
+     *
+     * @param encrypted whether the file must be encrypted (its manifest records an encryption), null: either
+     * @throws EncryptionMismatchException when it is encrypted and should not be, or the other way round
+     */
+    public InputStream decrypting(InputStream stored, String path, Boolean encrypted) throws IOException {
         BufferedInputStream in = new BufferedInputStream(stored, 1 << 16);
         in.mark(SegmentedGcm.MAGIC.length);
         byte[] head = in.readNBytes(SegmentedGcm.MAGIC.length);
         in.reset();
-        return SegmentedGcm.isEncrypted(head, head.length) ? SegmentedGcm.decrypt(in, this, path) : in;
+        boolean isEncrypted = SegmentedGcm.isEncrypted(head, head.length);
+        if (encrypted != null && encrypted != isEncrypted) {
+            throw new EncryptionMismatchException(path + (encrypted ? " is stored in the clear, but its manifest says the "
+                    + "artifact is encrypted" : " is encrypted, but its manifest says the artifact is not"));
+        }
+        return isEncrypted ? SegmentedGcm.decrypt(in, this, path) : in;
     }
 
-    /** The manifest as committed by a store with this keyring: its encryption recorded. */
+    /** A file of an artifact is not encrypted the way its manifest says. */
+    public static final class EncryptionMismatchException extends IOException {
+        EncryptionMismatchException(String message) {
+            super(message);
+        }
+    }
+
+    /** The manifest as committed by a store with this keyring: its encryption and format version recorded. */
     public Manifest describe(Manifest manifest) {
-        return manifest.withEncryption(encrypts() ? new Manifest.Encryption(ALGORITHM, currentId) : null);
+        return encrypts()
+                ? manifest.withEncryption(ArtifactFormat.ENCRYPTED_VERSION, new Manifest.Encryption(ALGORITHM, currentId))
+                : manifest.withEncryption(ArtifactFormat.VERSION, null);
     }
 
     /**

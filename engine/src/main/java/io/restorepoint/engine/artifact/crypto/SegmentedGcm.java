@@ -20,12 +20,16 @@ import java.util.Arrays;
  * any size are encrypted and decrypted in constant memory and a damaged or swapped segment is detected
  * where it is. The layout ({@code docs/artifact-format.md}):
  * <pre>
- *   "RPE1" | key id length (1 byte) | key id (UTF-8) | nonce prefix (7 random bytes)
+ *   "RPE1" | key id length (1 byte) | key id (UTF-8) | salt (16 random bytes) | key check (8 bytes)
+ *   | nonce prefix (7 random bytes)
  *   segment*: AES-GCM(plaintext ≤ 64 KiB) with its 16-byte tag
  * </pre>
+ * Every file is encrypted under a key of its own, HKDF-SHA256 of the configured key, the file's random
+ * salt and its path (as Tink's streaming AEAD does), so GCM nonces never repeat under one key however many
+ * files a key encrypts. The key check (also derived from both) tells a wrong key from a damaged file.
  * Segment {@code i}'s nonce is the prefix, {@code i} (4 bytes, big-endian) and a last-segment flag, so
- * segments cannot be reordered, dropped or the file truncated unnoticed (the scheme of Tink's streaming
- * AEAD). The file's path inside the artifact is the associated data: a file cannot be passed off as another.
+ * segments cannot be reordered, dropped or the file truncated unnoticed. The file's path inside the
+ * artifact is also the associated data: a file cannot be passed off as another.
  */
 public final class SegmentedGcm {
 
@@ -33,6 +37,8 @@ public final class SegmentedGcm {
     static final int SEGMENT = 1 << 16;
     static final int TAG_BYTES = 16;
     static final int PREFIX_BYTES = 7;
+    static final int SALT_BYTES = 16;
+    static final int CHECK_BYTES = 8;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private SegmentedGcm() {
@@ -45,14 +51,19 @@ public final class SegmentedGcm {
 
     /** Encrypts everything written to the returned stream into {@code out}; closing it closes {@code out}. */
     public static OutputStream encrypt(OutputStream out, String keyId, SecretKey key, String path) throws IOException {
+        byte[] salt = new byte[SALT_BYTES];
         byte[] prefix = new byte[PREFIX_BYTES];
+        RANDOM.nextBytes(salt);
         RANDOM.nextBytes(prefix);
+        FileKey fileKey = FileKey.derive(key, salt, path);
         byte[] id = keyId.getBytes(StandardCharsets.UTF_8);
         out.write(MAGIC);
         out.write(id.length);
         out.write(id);
+        out.write(salt);
+        out.write(fileKey.check());
         out.write(prefix);
-        return new Encrypting(out, key, prefix, aad(path));
+        return new Encrypting(out, fileKey.key(), prefix, aad(path));
     }
 
     /**
@@ -70,8 +81,15 @@ public final class SegmentedGcm {
             throw new EOFException(path + " ends inside its header");
         }
         String keyId = new String(readFully(in, idLength, path), StandardCharsets.UTF_8);
+        byte[] salt = readFully(in, SALT_BYTES, path);
+        byte[] check = readFully(in, CHECK_BYTES, path);
         byte[] prefix = readFully(in, PREFIX_BYTES, path);
-        return new Decrypting(in, keyId, keys.key(keyId), prefix, aad(path));
+        FileKey fileKey = FileKey.derive(keys.key(keyId), salt, path);
+        if (!java.security.MessageDigest.isEqual(check, fileKey.check())) {
+            throw new ArtifactKeyException("the artifact does not decrypt with the configured key '" + keyId
+                    + "': a different key is configured under that id");
+        }
+        return new Decrypting(in, fileKey.key(), prefix, aad(path));
     }
 
     private static byte[] readFully(InputStream in, int n, String path) throws IOException {
@@ -84,6 +102,35 @@ public final class SegmentedGcm {
 
     private static byte[] aad(String path) {
         return path.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The key of one file and the check value of the configured key: HKDF-SHA256 (RFC 5869) of the
+     * configured key and the file's salt, expanded once with the file's path (the file key) and once without
+     * (the check), so a wrong key fails the check while a renamed or damaged file fails authentication.
+     */
+    record FileKey(SecretKey key, byte[] check) {
+
+        static FileKey derive(SecretKey master, byte[] salt, String path) {
+            try {
+                javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+                mac.init(new javax.crypto.spec.SecretKeySpec(salt, "HmacSHA256"));
+                byte[] prk = mac.doFinal(master.getEncoded()); // extract
+                byte[] fileKey = expand(mac, prk, "RPE1 file key " + path);
+                byte[] check = expand(mac, prk, "RPE1 key check");
+                return new FileKey(new javax.crypto.spec.SecretKeySpec(fileKey, "AES"), Arrays.copyOf(check, CHECK_BYTES));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** HKDF-Expand to 32 bytes (one block). */
+        private static byte[] expand(javax.crypto.Mac mac, byte[] prk, String info) throws GeneralSecurityException {
+            mac.init(new javax.crypto.spec.SecretKeySpec(prk, "HmacSHA256"));
+            mac.update(info.getBytes(StandardCharsets.UTF_8));
+            mac.update((byte) 1);
+            return mac.doFinal();
+        }
     }
 
     static byte[] nonce(byte[] prefix, int segment, boolean last) {
@@ -168,7 +215,6 @@ public final class SegmentedGcm {
 
     private static final class Decrypting extends InputStream {
         private final InputStream in;
-        private final String keyId;
         private final Cipher cipher = gcm();
         private final SecretKey key;
         private final byte[] prefix;
@@ -181,9 +227,8 @@ public final class SegmentedGcm {
         private int segment;
         private boolean done;
 
-        Decrypting(InputStream in, String keyId, SecretKey key, byte[] prefix, byte[] aad) {
+        Decrypting(InputStream in, SecretKey key, byte[] prefix, byte[] aad) {
             this.in = in;
-            this.keyId = keyId;
             this.key = key;
             this.prefix = prefix;
             this.aad = aad;
@@ -231,10 +276,9 @@ public final class SegmentedGcm {
                 cipher.updateAAD(aad);
                 plainLength = cipher.doFinal(sealed, 0, length, plain, 0);
             } catch (AEADBadTagException e) {
-                throw segment == 0
-                        ? new ArtifactKeyException("the artifact does not decrypt with the configured key '" + keyId
-                                + "' (a different key of that id, or a damaged file)", e)
-                        : new IOException("encrypted segment " + segment + " fails authentication: the file is damaged", e);
+                // the key check passed, so the key is right: the bytes are not what was written for this path
+                throw new IOException("encrypted segment " + segment + " fails authentication: the file is damaged "
+                        + "(or is not the file its name says)", e);
             } catch (GeneralSecurityException e) {
                 throw new IOException("decryption failed", e);
             }

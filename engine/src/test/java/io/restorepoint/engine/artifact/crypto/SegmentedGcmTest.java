@@ -23,6 +23,8 @@ class SegmentedGcmTest {
     static final String K1 = key(1);
     static final String K2 = key(2);
     static final Keyring RING = Keyring.of("k1", Map.of("k1", K1));
+    /** "RPE1", id length, "k1", salt, key check, nonce prefix. */
+    static final int HEADER = 4 + 1 + 2 + 16 + 8 + 7;
 
     static String key(int seed) {
         byte[] bytes = new byte[32];
@@ -56,7 +58,7 @@ class SegmentedGcmTest {
         byte[] plain = random(size);
         byte[] stored = encrypt(RING, plain, "data/t.00001.sql.zst");
         int segments = Math.max(1, (size + SegmentedGcm.SEGMENT - 1) / SegmentedGcm.SEGMENT);
-        assertThat(stored.length).isEqualTo(4 + 1 + 2 + 7 + size + segments * 16);
+        assertThat(stored.length).isEqualTo(HEADER + size + segments * 16);
         assertThat(decrypt(RING, stored, "data/t.00001.sql.zst")).isEqualTo(plain);
     }
 
@@ -102,28 +104,47 @@ class SegmentedGcmTest {
     }
 
     @Test
-    void tamperingTruncationAndRenamingAreDetected() throws IOException {
+    void tamperingTruncationReorderingAndRenamingAreDetectedAsDamageNotAsAWrongKey() throws IOException {
         byte[] plain = random(150_000); // three segments
         byte[] stored = encrypt(RING, plain, "a");
+        int sealed = SegmentedGcm.SEGMENT + 16;
 
         byte[] flipped = stored.clone();
         flipped[flipped.length - 100] ^= 1;
-        assertThatThrownBy(() -> decrypt(RING, flipped, "a")).isInstanceOf(IOException.class)
-                .hasMessageContaining("segment 2");
+        assertDamaged(flipped, "a", "segment 2");
 
-        int header = 4 + 1 + 2 + 7;
-        byte[] lastSegmentDropped = Arrays.copyOf(stored, header + 2 * (SegmentedGcm.SEGMENT + 16));
-        assertThatThrownBy(() -> decrypt(RING, lastSegmentDropped, "a")).isInstanceOf(IOException.class);
+        assertDamaged(Arrays.copyOf(stored, HEADER + 2 * sealed), "a", "segment 1"); // last segment dropped
+        assertDamaged(Arrays.copyOf(stored, HEADER + sealed + 1000), "a", "segment 1"); // cut inside a segment
 
-        assertThatThrownBy(() -> decrypt(RING, stored, "b")).as("bound to its path").isInstanceOf(ArtifactKeyException.class);
+        byte[] swapped = stored.clone(); // segments 0 and 1 exchanged
+        System.arraycopy(stored, HEADER + sealed, swapped, HEADER, sealed);
+        System.arraycopy(stored, HEADER, swapped, HEADER + sealed, sealed);
+        assertDamaged(swapped, "a", "segment 0");
+
+        assertDamaged(stored, "b", "not the file its name says"); // bound to its path
+    }
+
+    void assertDamaged(byte[] stored, String path, String message) {
+        assertThatThrownBy(() -> decrypt(RING, stored, path)).isInstanceOf(IOException.class)
+                .isNotInstanceOf(ArtifactKeyException.class).hasMessageContaining(message);
     }
 
     @Test
-    void badKeyConfigurationFailsAtStartWithoutEchoingTheKey() {
-        assertThatThrownBy(() -> Keyring.of("k1", Map.of("k1", "c2hvcnQ="))).hasMessageContaining("32 bytes")
-                .hasMessageNotContaining("c2hvcnQ=");
-        assertThatThrownBy(() -> Keyring.of("k9", Map.of("k1", K1))).hasMessageContaining("'k9' is not configured");
-        assertThatThrownBy(() -> Keyring.of("bad id", Map.of("bad id", K1))).hasMessageContaining("key id");
-        assertThat(Keyring.of("k1", Map.of("k1", K1)).toString()).doesNotContain(K1);
+    void everyFileHasAKeyOfItsOwnSoNoncesNeverRepeatUnderOneKey() throws Exception {
+        javax.crypto.SecretKey master = new javax.crypto.spec.SecretKeySpec(java.util.Base64.getDecoder().decode(K1), "AES");
+        byte[] salt1 = new byte[16];
+        byte[] salt2 = new byte[16];
+        salt2[0] = 1;
+        var a = SegmentedGcm.FileKey.derive(master, salt1, "data/t.00001.sql.zst");
+        assertThat(SegmentedGcm.FileKey.derive(master, salt1, "data/t.00001.sql.zst").key().getEncoded())
+                .as("deterministic").isEqualTo(a.key().getEncoded());
+        assertThat(SegmentedGcm.FileKey.derive(master, salt2, "data/t.00001.sql.zst").key().getEncoded())
+                .as("another salt, another key").isNotEqualTo(a.key().getEncoded());
+        var otherPath = SegmentedGcm.FileKey.derive(master, salt1, "data/t.00002.sql.zst");
+        assertThat(otherPath.key().getEncoded()).as("another path, another key").isNotEqualTo(a.key().getEncoded());
+        assertThat(otherPath.check()).as("the key check depends on the key and salt only").isEqualTo(a.check());
+        byte[] x = encrypt(RING, new byte[10], "p");
+        byte[] y = encrypt(RING, new byte[10], "p");
+        assertThat(Arrays.copyOfRange(x, 7, 23)).as("a fresh salt per file").isNotEqualTo(Arrays.copyOfRange(y, 7, 23));
     }
 }

@@ -1,8 +1,4 @@
 -- Scheduled backups and their retention (docs/design/0010-schedules-and-retention.md).
--- origin: manual (an API call), safety (taken before a restore), scheduled (a schedule's tick).
-ALTER TABLE backup_versions ADD COLUMN origin VARCHAR(16) NOT NULL DEFAULT 'manual';
-UPDATE backup_versions SET origin = 'safety' WHERE created_by = 'RestorePoint';
-
 -- One schedule per project. next_fire_at is the tick a gateway claims, by compare-and-set, in the same
 -- transaction that records the backup: whichever instance moves it on takes that backup, no other can.
 CREATE TABLE backup_schedules (
