@@ -1,7 +1,5 @@
 package io.restorepoint.store;
 
-import com.robothy.s3.rest.LocalS3;
-import com.robothy.s3.rest.bootstrap.LocalS3Mode;
 import io.restorepoint.engine.artifact.ArtifactFormat;
 import io.restorepoint.engine.artifact.ArtifactId;
 import io.restorepoint.engine.artifact.ArtifactWriter;
@@ -33,7 +31,6 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -60,7 +57,7 @@ class S3ArtifactStoreIT {
     static final String SECRET = "s3cr3t-never-shown";
     static final String SCHEMA = "CREATE TABLE `t` (`id` INT PRIMARY KEY, `name` VARCHAR(40))";
 
-    static LocalS3 server;
+    static LocalS3Server server;
     static URI endpoint;
     /** A client of its own, for looking at (and damaging) what the store put in the bucket. */
     static S3Client raw;
@@ -72,14 +69,9 @@ class S3ArtifactStoreIT {
     final List<S3ArtifactStore> stores = new ArrayList<>();
 
     @BeforeAll
-    static void startServer() throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        server = LocalS3.builder().port(port).mode(LocalS3Mode.IN_MEMORY).build();
-        server.start();
-        endpoint = URI.create("http://localhost:" + server.getPort());
+    static void startServer() {
+        server = LocalS3Server.start();
+        endpoint = server.endpoint();
         raw = S3Client.builder()
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .region(Region.US_EAST_1)
@@ -108,7 +100,7 @@ class S3ArtifactStoreIT {
             raw.close();
         }
         if (server != null) {
-            server.shutdown();
+            server.close();
         }
     }
 

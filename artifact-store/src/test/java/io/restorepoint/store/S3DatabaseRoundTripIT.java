@@ -1,7 +1,5 @@
 package io.restorepoint.store;
 
-import com.robothy.s3.rest.LocalS3;
-import com.robothy.s3.rest.bootstrap.LocalS3Mode;
 import io.restorepoint.demo.ScrapDemo;
 import io.restorepoint.devinfra.DatabaseServer;
 import io.restorepoint.devinfra.Sql;
@@ -23,13 +21,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,24 +34,19 @@ class S3DatabaseRoundTripIT {
 
     static final String BUCKET = "rp-roundtrip";
 
-    static LocalS3 server;
+    static LocalS3Server server;
     static URI endpoint;
 
     @BeforeAll
-    static void startServer() throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        server = LocalS3.builder().port(port).mode(LocalS3Mode.IN_MEMORY).build();
-        server.start();
-        endpoint = URI.create("http://localhost:" + server.getPort());
+    static void startServer() {
+        server = LocalS3Server.start();
+        endpoint = server.endpoint();
     }
 
     @AfterAll
     static void stopServer() {
         if (server != null) {
-            server.shutdown();
+            server.close();
         }
     }
 
@@ -71,14 +61,7 @@ class S3DatabaseRoundTripIT {
     }
 
     static Map<String, Object> checksums(String schema) {
-        var db = SharedInfra.database().connectionFactory(schema);
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (Map<String, Object> row : Sql.query(db, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = '"
-                + schema + "' ORDER BY TABLE_NAME")) {
-            String table = (String) row.values().iterator().next();
-            out.put(table, Sql.query(db, "CHECKSUM TABLE `" + table + "`").get(0).get("Checksum"));
-        }
-        return out;
+        return Sql.tableChecksums(SharedInfra.database().connectionFactory(null), schema);
     }
 
     @Test

@@ -84,4 +84,19 @@ public final class Sql {
         }
         return rows.get(0).values().iterator().next();
     }
+
+    /**
+     * {@code CHECKSUM TABLE} of every table of {@code schema}, by name: equal maps mean equal contents, which
+     * is how tests compare a restored database with its source.
+     */
+    public static Map<String, Object> tableChecksums(ConnectionFactory factory, String schema) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        for (Map<String, Object> row : query(factory, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = '"
+                + schema.replace("'", "''") + "' ORDER BY TABLE_NAME")) {
+            String table = (String) row.values().iterator().next();
+            out.put(table, query(factory, "CHECKSUM TABLE `" + schema.replace("`", "``") + "`.`" + table.replace("`", "``") + "`")
+                    .get(0).get("Checksum"));
+        }
+        return out;
+    }
 }

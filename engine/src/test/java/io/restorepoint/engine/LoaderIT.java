@@ -20,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -106,13 +105,6 @@ class LoaderIT {
 
     /** CHECKSUM TABLE of every table of a schema, by name. */
     static Map<String, Object> checksums(String schema) {
-        var server = SharedInfra.database().connectionFactory(schema);
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (Map<String, Object> row : Sql.query(server, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = '"
-                + schema + "' ORDER BY TABLE_NAME")) {
-            String table = (String) row.values().iterator().next();
-            out.put(table, Sql.query(server, "CHECKSUM TABLE `" + table + "`").get(0).get("Checksum"));
-        }
-        return out;
+        return Sql.tableChecksums(SharedInfra.database().connectionFactory(null), schema);
     }
 }

@@ -9,7 +9,6 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -44,14 +43,7 @@ final class Jobs {
 
     /** CHECKSUM TABLE of every table of the demo database. */
     static Map<String, Object> checksums(LocalStack stack) {
-        var db = stack.database().connectionFactory(LocalStack.DEMO_DATABASE);
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (Map<String, Object> row : Sql.query(db, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = '"
-                + LocalStack.DEMO_DATABASE + "' ORDER BY TABLE_NAME")) {
-            String table = (String) row.values().iterator().next();
-            out.put(table, Sql.query(db, "CHECKSUM TABLE `" + table + "`").get(0).get("Checksum"));
-        }
-        return out;
+        return Sql.tableChecksums(stack.database().connectionFactory(null), LocalStack.DEMO_DATABASE);
     }
 
     /** Flips one bit in the middle of the first data file of {@code table} in a version's artifact. */
