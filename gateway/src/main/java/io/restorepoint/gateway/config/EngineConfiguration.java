@@ -17,8 +17,7 @@ public class EngineConfiguration {
 
     @Bean
     DatabaseEndpoint managedServer(GatewayProperties properties) {
-        GatewayProperties.ManagedDatabase db = properties.managedDatabase();
-        return new DatabaseEndpoint(db.host(), db.port(), db.user(), db.password());
+        return properties.managedDatabase().endpoint();
     }
 
     @Bean

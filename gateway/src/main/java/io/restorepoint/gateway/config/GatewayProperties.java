@@ -1,5 +1,6 @@
 package io.restorepoint.gateway.config;
 
+import io.restorepoint.engine.connect.DatabaseEndpoint;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -92,13 +93,24 @@ public record GatewayProperties(
             @DefaultValue("${java.io.tmpdir}") java.nio.file.Path spool) {
     }
 
-    /** Host, port and account of the managed server; the password is never logged. */
+    /**
+     * Host, port and account of the managed server; the password is never logged.
+     *
+     * @param sslMode TLS to the server: {@code disabled}, {@code preferred} (default: TLS when offered,
+     *                unverified), {@code required}, {@code verify-ca} or {@code verify-identity}
+     * @param sslCa   PEM file of the CA to trust in the verifying modes (blank: the JVM's trust store)
+     */
     public record ManagedDatabase(@DefaultValue("127.0.0.1") String host, @DefaultValue("3306") int port,
-            @DefaultValue("root") String user, String password) {
+            @DefaultValue("root") String user, String password, @DefaultValue("preferred") String sslMode, String sslCa) {
+
+        /** The endpoint exports, imports and statistics use; an unknown TLS mode stops the start-up. */
+        public DatabaseEndpoint endpoint() {
+            return new DatabaseEndpoint(host, port, user, password, DatabaseEndpoint.Tls.of(sslMode, sslCa));
+        }
 
         @Override
         public String toString() {
-            return "ManagedDatabase[" + user + "@" + host + ":" + port + "]";
+            return "ManagedDatabase[" + user + "@" + host + ":" + port + ", tls " + sslMode + "]";
         }
     }
 
