@@ -130,15 +130,17 @@ class ScheduleIT {
         java.util.function.Predicate<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> backupsChanged =
                 r -> PROJECT.equals(r.key()) && r.value().contains("\"change\":\"backups\"");
         int announcedBefore = KafkaProbe.readToEnd(SharedInfra.kafka(), Topics.CC_EVENTS.name(), backupsChanged).size();
-        post(first, "schedule", "{\"keep_last\":1,\"keep_days\":0}", 200);
-        Sql.execute(SharedInfra.database().connectionFactory(control), "UPDATE backup_versions SET status = 'valid', "
-                + "created_on = created_on - 864000 WHERE project_gid = '" + PROJECT + "'");
+        // the state first, the rule last: sweeps run every second, and one between these steps must not see a
+        // half-made state (an old valid backup whose restore is not queued yet)
         int newest = (Integer) scheduled.get(scheduled.size() - 1).get("version");
         // a restore of the oldest scheduled backup is waiting: its artifact must stay
         int restoring = (Integer) scheduled.get(0).get("version");
         Sql.execute(SharedInfra.database().connectionFactory(control), "INSERT INTO jobs (token, project_gid, job, status, "
                 + "version, requested_by, created_on, updated_on) VALUES ('" + UUID.randomUUID() + "', '" + PROJECT
                 + "', 'restore_project', 'queued', " + restoring + ", 'alice', 0, 0)");
+        Sql.execute(SharedInfra.database().connectionFactory(control), "UPDATE backup_versions SET status = 'valid', "
+                + "created_on = created_on - 864000 WHERE project_gid = '" + PROJECT + "'");
+        post(first, "schedule", "{\"keep_last\":1,\"keep_days\":0}", 200);
         Await.until("retention to expire all scheduled backups but the newest and the one being restored", Duration.ofSeconds(20),
                 () -> versions().stream().filter(v -> "deleted".equals(v.get("status"))).count(), n -> n == scheduled.size() - 2);
         Thread.sleep(1500); // another sweep: still nothing more
