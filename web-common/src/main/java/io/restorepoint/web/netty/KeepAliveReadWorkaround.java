@@ -5,8 +5,9 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
- * Works around a Reactor Netty server bug (reactor/reactor-netty#4361, fixed after 1.3.8, the newest
- * release served here): when a client sends its next request on a keep-alive connection before the server
+ * Works around a Reactor Netty server bug (reactor/reactor-netty#4361 and #4347, fixed upstream in September
+ * 2026 snapshots; this build runs 1.3.6, Spring Boot 4.1.0's version, and 1.3.8 is the newest served here, not
+ * known to carry the fix): when a client sends its next request on a keep-alive connection before the server
  * has finished the previous exchange, for instance right after an early answer such as a 401 sent before
  * the request body was read, the request is queued and the connection can stop reading. That request then
  * gets no answer at all and the client waits until its own timeout. Setting
