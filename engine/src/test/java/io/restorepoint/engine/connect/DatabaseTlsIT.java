@@ -86,12 +86,10 @@ class DatabaseTlsIT {
                 .as("another CA").hasStackTraceContaining("certif");
         // the certificate names 127.0.0.1 and localhost; the same server under another of its names is refused
         String otherName = java.net.InetAddress.getLoopbackAddress().getHostAddress().equals("127.0.0.1") ? "127.0.0.2" : "127.0.0.1";
-        DatabaseEndpoint misnamed = new DatabaseEndpoint(otherName, server.port(), server.user(), server.password(),
-                DatabaseEndpoint.Tls.of("verify-identity", ca.toString()));
+        DatabaseEndpoint misnamed = endpoint(otherName, DatabaseEndpoint.Tls.of("verify-identity", ca.toString()));
         assertThatThrownBy(() -> cipher(misnamed)).as("host " + otherName).isInstanceOf(RuntimeException.class);
         // the same host under verify-ca (no name check) is accepted: the refusal above was the name
-        assertThat(cipher(new DatabaseEndpoint(otherName, server.port(), server.user(), server.password(),
-                DatabaseEndpoint.Tls.of("verify-ca", ca.toString())))).isNotEmpty();
+        assertThat(cipher(endpoint(otherName, DatabaseEndpoint.Tls.of("verify-ca", ca.toString())))).isNotEmpty();
     }
 
     @Test
