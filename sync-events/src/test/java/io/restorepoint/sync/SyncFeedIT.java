@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -57,6 +58,9 @@ class SyncFeedIT {
 
     @Autowired
     ContractPublisher publisher;
+
+    @Autowired
+    org.springframework.context.ApplicationContext context;
 
     @LocalServerPort
     int port;
@@ -212,6 +216,19 @@ class SyncFeedIT {
         JsonNode fresh = client(TestTokens.TOKENS.admin("root")).post().uri("/sync/get").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"cc.cursor\":" + oldest + "}").retrieve().bodyToMono(JsonNode.class).block();
         assertThat(fresh.get("success").asBoolean()).isTrue();
+    }
+
+    @Test
+    void membershipsAndIngestorsStartBeforeThePortOpensAndStopAfterItCloses() {
+        // SmartLifecycle: lower phases start first and stop last
+        int webServer = context.getBeansOfType(SmartLifecycle.class).values().stream()
+                .filter(bean -> bean.getClass().getSimpleName().equals("WebServerStartStopLifecycle"))
+                .mapToInt(SmartLifecycle::getPhase).findFirst().orElseThrow();
+        int ingestors = context.getBeansOfType(io.restorepoint.sync.feed.FeedIngestor.class).values().stream()
+                .mapToInt(SmartLifecycle::getPhase).max().orElseThrow();
+        int memberships = context.getBean(io.restorepoint.sync.access.Memberships.class).getPhase();
+        assertThat(memberships).isLessThan(ingestors);
+        assertThat(ingestors).isLessThan(webServer);
     }
 
     @Test

@@ -133,9 +133,14 @@ public class Memberships implements SmartLifecycle {
         return running;
     }
 
-    /** Started before the feed, so filters are ready when events flow. */
+    /**
+     * Started before the feed ingestors, so filters are ready when events flow, and before the HTTP server
+     * opens its port (phase {@code Integer.MAX_VALUE - 2048}), so the first request sees every member.
+     */
+    public static final int PHASE = Integer.MAX_VALUE - 4096;
+
     @Override
     public int getPhase() {
-        return Integer.MAX_VALUE - 2000;
+        return PHASE;
     }
 }

@@ -35,7 +35,9 @@ import java.util.concurrent.TimeUnit;
  * the last stored cursor, so cursors never go backwards and old client cursors stay meaningful. Each
  * batch is stored first, then pushed live, so a client switching from catch-up (store) to live push never
  * finds a gap. The instance resumes from the highest cursor in the store; no consumer group or offset
- * commit is involved.
+ * commit is involved. From then on it emits every event live, in cursor order and without a gap: after a
+ * failed write it re-reads from the last event it emitted (not from the store's last cursor, which another
+ * instance may have moved on), and it starts before the HTTP server opens its port.
  */
 public class FeedIngestor<V> implements SmartLifecycle {
 
@@ -52,6 +54,8 @@ public class FeedIngestor<V> implements SmartLifecycle {
     private volatile Thread thread;
     private volatile boolean running;
     private volatile long ingested;
+    /** The last cursor this instance has passed to the live feed (or found stored at start-up). */
+    private volatile long emittedThrough;
     private volatile long base;
     private final io.micrometer.core.instrument.MeterRegistry metrics;
     private io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics clientMetrics;
@@ -95,6 +99,7 @@ public class FeedIngestor<V> implements SmartLifecycle {
         long from = store.latest(stream).block(Duration.ofSeconds(30));
         base = cursorBase(props, from);
         consumer.seek(partition, Topics.offsetAfter(from - base));
+        emittedThrough = from;
         log.info("{} feed resumes after cursor {} (offset {} of {})", stream, from, from - base, partition);
         running = true;
         thread = new Thread(this::loop, "feed-ingestor-" + stream);
@@ -115,13 +120,11 @@ public class FeedIngestor<V> implements SmartLifecycle {
                 log.error("skipping unreadable record at offset {} of {}: {}", e.offset(), e.topicPartition(), e.getMessage());
                 consumer.seek(e.topicPartition(), e.offset() + 1);
             } catch (RuntimeException e) {
-                log.error("feed ingestion failed, retrying from the store's last cursor: {}", e.toString());
+                // Retry from the first event not yet emitted live, not from the store's last cursor: another
+                // instance may have stored further, but live clients of this one have not seen those events.
+                log.error("feed ingestion failed, retrying after cursor {}: {}", emittedThrough, e.toString());
                 sleep();
-                try {
-                    consumer.seek(partition, Topics.offsetAfter(store.latest(stream).block(Duration.ofSeconds(30)) - base));
-                } catch (RuntimeException again) {
-                    log.warn("feed store unavailable: {}", again.toString());
-                }
+                consumer.seek(partition, Topics.offsetAfter(emittedThrough - base));
             }
         }
     }
@@ -160,6 +163,9 @@ public class FeedIngestor<V> implements SmartLifecycle {
     }
 
     private void ingest(List<ConsumerRecord<String, V>> records) {
+        if (records.isEmpty()) {
+            return;
+        }
         List<FeedEvent> events = new ArrayList<>(records.size());
         for (ConsumerRecord<String, V> record : records) {
             if (record.value() == null) {
@@ -169,7 +175,11 @@ public class FeedIngestor<V> implements SmartLifecycle {
             events.add(mapper.map(base + Topics.cursorOf(record.offset()), record.value(), trace == null ? null : trace.traceId()));
         }
         store.store(stream, events, EpochSeconds.now()).block(Duration.ofSeconds(30));
-        events.forEach(live::emit);
+        for (FeedEvent event : events) {
+            live.emit(event);
+            emittedThrough = event.cursor();
+        }
+        emittedThrough = base + Topics.cursorOf(records.get(records.size() - 1).offset()); // past trailing tombstones too
         ingested += events.size();
     }
 
@@ -209,5 +219,18 @@ public class FeedIngestor<V> implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         return running;
+    }
+
+    /**
+     * After {@link io.restorepoint.sync.access.Memberships}, before the HTTP server opens its port (phase
+     * {@code Integer.MAX_VALUE - 2048}) and before the Socket.IO endpoint. A client that connected before the
+     * ingestor started would replay the store as it was then, while the ingestor starts after the store's last
+     * cursor at its own start: what another instance stored in between would reach that client by neither path.
+     */
+    public static final int PHASE = Integer.MAX_VALUE - 3072;
+
+    @Override
+    public int getPhase() {
+        return PHASE;
     }
 }

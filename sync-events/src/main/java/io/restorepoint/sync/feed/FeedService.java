@@ -6,7 +6,6 @@ import io.restorepoint.web.envelope.ApiError;
 import io.restorepoint.web.envelope.ApiException;
 import io.restorepoint.web.security.Caller;
 import org.springframework.stereotype.Service;
-import reactor.core.publisher.BufferOverflowStrategy;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -62,20 +61,20 @@ public class FeedService {
         Mono<Void> checks = checkCursor(FeedMapper.CC, position.ccCursor())
                 .then(project == null ? Mono.empty()
                         : requireProject(caller, project).then(checkCursor(FeedMapper.PROJECT, position.projectCursor())));
-        Flux<FeedEvent> liveEvents = live.events()
-                .filter(event -> wanted(caller, project, event))
-                .onBackpressureBuffer(properties.liveBuffer(), dropped -> { }, BufferOverflowStrategy.ERROR);
         return checks.thenMany(Flux.defer(() -> {
+            // live first, then the store: see LiveBacklog for why the order matters
+            LiveBacklog backlog = LiveBacklog.follow(live.events().filter(event -> wanted(caller, project, event)),
+                    properties.liveBuffer());
             AtomicLong lastCc = new AtomicLong(position.ccCursor());
             AtomicLong lastProject = new AtomicLong(position.projectCursor());
-            Flux<FeedEvent> catchUp = catchUp(caller, FeedMapper.CC, null, new AtomicLong(position.ccCursor()));
+            Flux<FeedEvent> replay = catchUp(caller, FeedMapper.CC, null, new AtomicLong(position.ccCursor()));
             if (project != null) {
-                catchUp = catchUp.concatWith(catchUp(caller, FeedMapper.PROJECT, project, new AtomicLong(position.projectCursor())));
+                replay = replay.concatWith(catchUp(caller, FeedMapper.PROJECT, project, new AtomicLong(position.projectCursor())));
             }
-            Flux<FeedEvent> replay = catchUp;
-            return liveEvents.publish(shared -> Flux.concat(replay, shared))
+            return Flux.concat(replay, backlog.events())
                     .filter(event -> event.cursor() > (FeedMapper.CC.equals(event.stream()) ? lastCc : lastProject).get())
-                    .doOnNext(event -> (FeedMapper.CC.equals(event.stream()) ? lastCc : lastProject).set(event.cursor()));
+                    .doOnNext(event -> (FeedMapper.CC.equals(event.stream()) ? lastCc : lastProject).set(event.cursor()))
+                    .doFinally(signal -> backlog.dispose());
         }));
     }
 

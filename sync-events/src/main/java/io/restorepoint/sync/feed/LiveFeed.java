@@ -13,7 +13,8 @@ public class LiveFeed {
 
     private final Sinks.Many<FeedEvent> sink = Sinks.many().multicast().directBestEffort();
 
-    void emit(FeedEvent event) {
+    /** Synchronized: both streams' ingestors emit here, and a sink refuses concurrent emissions. */
+    synchronized void emit(FeedEvent event) {
         sink.emitNext(event, Sinks.EmitFailureHandler.busyLooping(java.time.Duration.ofSeconds(1)));
     }
 
