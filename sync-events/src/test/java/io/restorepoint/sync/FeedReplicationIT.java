@@ -10,6 +10,9 @@ import io.restorepoint.schemas.job.JobType;
 import io.restorepoint.schemas.kafka.Json;
 import io.restorepoint.schemas.kafka.JsonSerde;
 import io.restorepoint.schemas.membership.ProjectMembership;
+import io.restorepoint.sync.access.Memberships;
+import io.restorepoint.sync.feed.FeedMapper;
+import io.restorepoint.sync.feed.FeedStore;
 import io.restorepoint.testsupport.Await;
 import io.restorepoint.testsupport.SharedInfra;
 import io.restorepoint.testsupport.SseClient;
@@ -59,7 +62,16 @@ class FeedReplicationIT {
                 "acks", "all", "linger.ms", 5), new StringSerializer(), JsonSerde.serializer())) {
             ProjectMembership membership = new ProjectMembership(SchemaVersion.V1, mine, user, List.of("member"), "active");
             producer.send(new ProducerRecord<>(Topics.MEMBERSHIPS.name(), membership.key(), membership)).get();
-            Thread.sleep(1000);
+            // Both instances must know the member before its project's events flow: a live stream filters by the
+            // membership as its instance knows it at that moment, so an instance that applied it late would rightly
+            // withhold the first events (a fixed sleep here was a race of its own).
+            long granted = System.nanoTime();
+            for (ConfigurableApplicationContext instance : instances) {
+                Await.until("the membership applied by " + port(instance), Duration.ofSeconds(30),
+                        () -> instance.getBean(Memberships.class).isActiveMember(user, mine), applied -> applied);
+            }
+            System.out.printf("feed replication: membership applied by both instances after %d ms%n",
+                    Duration.ofNanos(System.nanoTime() - granted).toMillis());
 
             Set<String> expected = java.util.concurrent.ConcurrentHashMap.newKeySet();
             CompletableFuture<Void> publishing = CompletableFuture.runAsync(() -> {
@@ -86,10 +98,13 @@ class FeedReplicationIT {
             long cursor = 0;
             int hops = 0;
             boolean restarted = false;
+            List<String> connections = new ArrayList<>(); // what each connection delivered, printed should events go missing
             long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
             while (System.nanoTime() < deadline && !(publishing.isDone() && seen.size() >= expected.size() && seen.size() >= EVENTS / 3 - 1)) {
                 ConfigurableApplicationContext instance = instances.get(hops % 2);
                 int take = 20 + random.nextInt(300);
+                long resumedAfter = cursor;
+                int before = seen.size();
                 try (SseClient sse = SseClient.open("http://127.0.0.1:" + port(instance) + "/sync/stream", TestTokens.TOKENS.user(user),
                         Long.toString(cursor))) {
                     long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
@@ -110,6 +125,8 @@ class FeedReplicationIT {
                         cursor = event.get("cursor").asLong();
                     }
                 }
+                connections.add(String.format("#%d instance %d%s: after %d, %d events through %d", hops, hops % 2,
+                        restarted ? " (restart done)" : "", resumedAfter, seen.size() - before, cursor));
                 hops++;
                 if (!restarted && seen.size() > EVENTS / 6) {
                     // restart the instance the client is about to use: it resumes from the shared store
@@ -126,6 +143,14 @@ class FeedReplicationIT {
             assertThat(cursors).isSorted().doesNotHaveDuplicates();
             Set<String> missing = new HashSet<>(expected);
             missing.removeAll(seen);
+            if (!missing.isEmpty()) {
+                // where the missing events sit in the stream, next to what each connection delivered
+                FeedStore store = instances.get(0).getBean(FeedStore.class);
+                store.after(FeedMapper.CC, 0, Set.of(mine), EVENTS).filter(e -> missing.contains(e.dataKey()))
+                        .doOnNext(e -> System.out.printf("feed replication: MISSING cursor %d (%s)%n", e.cursor(), e.dataKey()))
+                        .blockLast(Duration.ofSeconds(30));
+                connections.forEach(c -> System.out.println("feed replication: " + c));
+            }
             assertThat(missing).as("events of its project never delivered (of %d)", expected.size()).isEmpty();
             assertThat(expected).as("only events of its project").containsAll(seen);
             assertThat(seen).as("each exactly once").hasSize(expected.size());
