@@ -6,7 +6,7 @@ import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A subscription to the live feed that is taken <em>now</em> and holds its events until they are read. A
@@ -20,13 +20,17 @@ import java.util.concurrent.ArrayBlockingQueue;
  */
 final class LiveBacklog implements Disposable {
 
-    private final Sinks.Many<FeedEvent> held;
+    /**
+     * An unbounded queue growing in chunks of 256 (as {@code onBackpressureBuffer} uses): no allocation per
+     * event and none of the bound up front, for the many clients that never fall behind. {@link #waiting} bounds it.
+     */
+    private final Sinks.Many<FeedEvent> held = Sinks.many().unicast().onBackpressureBuffer();
+    private final AtomicInteger waiting = new AtomicInteger();
     private final int capacity;
     private final Disposable.Swap following = Disposables.swap();
 
     private LiveBacklog(Flux<FeedEvent> live, int capacity) {
         this.capacity = capacity;
-        this.held = Sinks.many().unicast().onBackpressureBuffer(new ArrayBlockingQueue<>(capacity));
         following.update(live.subscribe(this::hold, held::tryEmitError, held::tryEmitComplete));
     }
 
@@ -36,19 +40,17 @@ final class LiveBacklog implements Disposable {
     }
 
     private void hold(FeedEvent event) {
-        Sinks.EmitResult result = held.tryEmitNext(event);
-        if (result.isFailure()) {
-            if (result == Sinks.EmitResult.FAIL_OVERFLOW || result == Sinks.EmitResult.FAIL_ZERO_SUBSCRIBER) {
-                // the queue is full (FAIL_ZERO_SUBSCRIBER: full before anyone read it)
-                held.tryEmitError(Exceptions.failWithOverflow("more than " + capacity + " live events were waiting for this client"));
-            }
-            following.dispose(); // also when the reader has gone (cancelled)
+        if (waiting.incrementAndGet() > capacity) {
+            held.tryEmitError(Exceptions.failWithOverflow("more than " + capacity + " live events were waiting for this client"));
+            following.dispose();
+        } else if (held.tryEmitNext(event).isFailure()) {
+            following.dispose(); // the reader has gone
         }
     }
 
     /** The events since {@link #follow}, in the order the live feed emitted them; subscribe once. */
     Flux<FeedEvent> events() {
-        return held.asFlux();
+        return held.asFlux().doOnNext(event -> waiting.decrementAndGet());
     }
 
     @Override

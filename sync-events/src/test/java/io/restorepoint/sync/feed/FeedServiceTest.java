@@ -73,6 +73,19 @@ class FeedServiceTest {
     }
 
     @Test
+    void aClientThatKeepsUpNeverOverflowsHoweverManyEventsPass() {
+        FakeStore store = new FakeStore(List.of(event(1)), () -> { });
+        List<Long> cursors = new CopyOnWriteArrayList<>();
+        reactor.core.Disposable reading = service(store, 3).stream(ADMIN, new FeedService.Position(0, null, 0))
+                .subscribe(e -> cursors.add(e.cursor()));
+        for (long cursor = 2; cursor <= 50; cursor++) {
+            live.emit(event(cursor)); // delivered at once: never more than one waiting for a buffer of 3
+        }
+        reading.dispose();
+        assertThat(cursors).hasSize(50).last().isEqualTo(50L);
+    }
+
+    @Test
     void theLiveSubscriptionIsReleasedWhenTheClientGoes() {
         FakeStore store = new FakeStore(List.of(event(1)), () -> { });
         List<Long> cursors = service(store, 100).stream(ADMIN, new FeedService.Position(0, null, 0))
