@@ -4,10 +4,7 @@ import io.restorepoint.devinfra.DevTokens;
 import io.restorepoint.messaging.ContractPublisher;
 import io.restorepoint.schemas.SchemaVersion;
 import io.restorepoint.schemas.Topics;
-import io.restorepoint.schemas.job.JobEvent;
-import io.restorepoint.schemas.job.JobInfo;
 import io.restorepoint.schemas.job.JobStatus;
-import io.restorepoint.schemas.job.JobType;
 import io.restorepoint.schemas.job.ProjectDataChanged;
 import io.restorepoint.schemas.membership.ProjectMembership;
 import io.restorepoint.sync.feed.FeedMapper;
@@ -318,11 +315,7 @@ class SocketIoIT {
     }
 
     private String job(String project, String token, JobStatus status) {
-        JobEvent event = new JobEvent(SchemaVersion.V1, UUID.randomUUID().toString(), token, project,
-                JobType.BACKUP_PROJECT, status, new JobInfo(10, status == JobStatus.DONE ? 0 : 4, "rows", null, null),
-                1, 2, 1, 1, "w", null, null);
-        publisher.publish(Topics.CC_EVENTS, token, event, JobEvent.CE_TYPE, event.eventId(), token).block(WAIT);
-        return token;
+        return JobEvents.publish(publisher, project, token, status);
     }
 
     private String dataChanged(String project, String reason) {

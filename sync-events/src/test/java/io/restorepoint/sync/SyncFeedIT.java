@@ -3,10 +3,7 @@ package io.restorepoint.sync;
 import io.restorepoint.messaging.ContractPublisher;
 import io.restorepoint.schemas.SchemaVersion;
 import io.restorepoint.schemas.Topics;
-import io.restorepoint.schemas.job.JobEvent;
-import io.restorepoint.schemas.job.JobInfo;
 import io.restorepoint.schemas.job.JobStatus;
-import io.restorepoint.schemas.job.JobType;
 import io.restorepoint.schemas.membership.ProjectMembership;
 import io.restorepoint.testsupport.Await;
 import io.restorepoint.testsupport.SharedInfra;
@@ -276,11 +273,6 @@ class SyncFeedIT {
     }
 
     private String job(String project, JobStatus status) {
-        String token = UUID.randomUUID().toString();
-        JobEvent event = new JobEvent(SchemaVersion.V1, UUID.randomUUID().toString(), token, project,
-                JobType.BACKUP_PROJECT, status, new JobInfo(10, status == JobStatus.DONE ? 0 : 4, "rows", null, null),
-                1, 2, 1, 1, "w", null, null);
-        publisher.publish(Topics.CC_EVENTS, token, event, JobEvent.CE_TYPE, event.eventId(), token).block(Duration.ofSeconds(20));
-        return token;
+        return JobEvents.publish(publisher, project, UUID.randomUUID().toString(), status);
     }
 }

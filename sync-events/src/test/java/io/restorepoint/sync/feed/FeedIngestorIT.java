@@ -1,13 +1,10 @@
 package io.restorepoint.sync.feed;
 
 import io.restorepoint.messaging.ContractPublisher;
-import io.restorepoint.schemas.SchemaVersion;
 import io.restorepoint.schemas.Topics;
 import io.restorepoint.schemas.job.CcEvent;
-import io.restorepoint.schemas.job.JobEvent;
-import io.restorepoint.schemas.job.JobInfo;
 import io.restorepoint.schemas.job.JobStatus;
-import io.restorepoint.schemas.job.JobType;
+import io.restorepoint.sync.JobEvents;
 import io.restorepoint.testsupport.Await;
 import io.restorepoint.testsupport.SharedInfra;
 import io.restorepoint.testsupport.StackProperties;
@@ -94,11 +91,7 @@ class FeedIngestorIT {
     }
 
     private String job(String project) {
-        String token = UUID.randomUUID().toString();
-        JobEvent event = new JobEvent(SchemaVersion.V1, UUID.randomUUID().toString(), token, project, JobType.BACKUP_PROJECT,
-                JobStatus.PROCESSING, new JobInfo(10, 4, "rows", null, null), 1, 2, 1, 1, "w", null, null);
-        publisher.publish(Topics.CC_EVENTS, token, event, JobEvent.CE_TYPE, event.eventId(), token).block(Duration.ofSeconds(20));
-        return token;
+        return JobEvents.publish(publisher, project, UUID.randomUUID().toString(), JobStatus.PROCESSING);
     }
 
     /** The cursor of the topic's last record: this store's cursors are offset + 1 (it first read this topic). */
