@@ -4,7 +4,7 @@ import io.restorepoint.engine.artifact.ArtifactFormat;
 import io.restorepoint.engine.artifact.ArtifactId;
 import io.restorepoint.engine.artifact.ArtifactStore;
 import io.restorepoint.engine.artifact.ArtifactWriter;
-import io.restorepoint.engine.artifact.FileSink;
+import io.restorepoint.engine.artifact.StoreWriter;
 import io.restorepoint.engine.artifact.Manifest;
 import io.restorepoint.engine.artifact.crypto.Keyring;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -408,7 +408,7 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
      * hashed, then uploaded in one PutObject with its SHA-256 when closed. If writing it failed, closing it
      * uploads nothing.
      */
-    private final class Upload extends OutputStream {
+    private final class Upload extends OutputStream implements StoreWriter.Abortable {
         private final String key;
         private final Path temp;
         private final MessageDigest digest = sha256();
@@ -472,6 +472,20 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
                 Files.deleteIfExists(temp);
             }
         }
+
+        /** Drops the temporary file; nothing is uploaded. */
+        @Override
+        public void abort() throws IOException {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                out.close();
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        }
     }
 
     /** An object being read; closing it before its end aborts the connection instead of draining it. */
@@ -507,43 +521,28 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
         }
     }
 
-    private final class Writer implements ArtifactWriter {
+    private final class Writer extends StoreWriter {
         private final ArtifactId id;
-        private boolean committed;
 
         Writer(ArtifactId id) {
+            super(id, compressionLevel, keyring);
             this.id = id;
         }
 
         @Override
-        public FileSink create(String path) throws IOException {
-            return FileSink.over(new Upload(key(id, path)), false, 0, keyring, path);
+        protected OutputStream openFile(String path) throws IOException {
+            return new Upload(key(id, path));
         }
 
         @Override
-        public FileSink createCompressed(String path) throws IOException {
-            return FileSink.over(new Upload(key(id, path)), true, compressionLevel, keyring, path);
-        }
-
-        @Override
-        public void commit(Manifest manifest) throws IOException {
-            if (!manifest.project().equals(id.project()) || manifest.version() != id.version()) {
-                throw new IllegalArgumentException("manifest of " + manifest.project() + "@v" + manifest.version()
-                        + " committed as " + id);
-            }
-            if (committed) {
-                throw new IllegalStateException("artifact " + id + " is already committed");
-            }
+        protected void publish(Manifest described) throws IOException {
             // last: its presence is what makes the artifact visible
-            put(key(id, ArtifactFormat.MANIFEST), ArtifactFormat.JSON.writeValueAsBytes(keyring.describe(manifest)));
-            committed = true;
+            put(key(id, ArtifactFormat.MANIFEST), ArtifactFormat.JSON.writeValueAsBytes(described));
         }
 
         @Override
-        public void close() throws IOException {
-            if (!committed) {
-                deleteUnder(artifactPrefix(id));
-            }
+        protected void discardFiles() throws IOException {
+            deleteUnder(artifactPrefix(id));
         }
     }
 }

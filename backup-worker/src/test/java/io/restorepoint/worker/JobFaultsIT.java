@@ -84,7 +84,7 @@ class JobFaultsIT {
                 .allSatisfy(e -> assertThat(e.get("info").get("deadline").asDouble() - e.get("updated_on").asDouble())
                         .isLessThan(0.5));
         assertThat(store.manifest(new ArtifactId(PROJECT, 1))).isEmpty();
-        Thread.sleep(500); // the cancelled readers close their files
+        // the rejected event is published only after the discard has stopped every writer and removed their files
         try (Stream<Path> files = Files.walk(STORE)) {
             assertThat(files.filter(Files::isRegularFile).filter(p -> p.toString().contains("000001")).toList())
                     .as("no file of the stopped dump is left behind").isEmpty();

@@ -67,8 +67,25 @@ public class BackupJob {
                 run.done(finalInfo(manifest), result(manifest));
                 log.info("job {}: done, {} rows, {} bytes", command.commandId(), manifest.totalRows(), manifest.totalBytes());
             } catch (RuntimeException e) {
-                run.reject(e, info(progress.snapshot()));
+                // a stop (phase timeout) landing while the manifest was being written does not undo the commit:
+                // the job's outcome is what the store holds
+                Optional<Manifest> committed = committedBy(id, command.commandId());
+                if (committed.isPresent()) {
+                    log.info("job {}: stopped ({}) after its artifact was committed: done", command.commandId(), JobRun.reason(e));
+                    run.done(finalInfo(committed.get()), result(committed.get()));
+                } else {
+                    run.reject(e, info(progress.snapshot()));
+                }
             }
+        }
+    }
+
+    private Optional<Manifest> committedBy(ArtifactId id, String jobToken) {
+        try {
+            return store.manifest(id).filter(m -> jobToken.equals(m.jobToken()));
+        } catch (Exception e) {
+            log.warn("job {}: could not read back artifact {}: {}", jobToken, id, e.toString());
+            return Optional.empty();
         }
     }
 

@@ -136,29 +136,18 @@ public final class FileSystemArtifactStore implements ArtifactStore {
         }
     }
 
-    private final class Writer implements ArtifactWriter {
-        private final ArtifactId id;
+    private final class Writer extends StoreWriter {
         private final Path partial;
         private final Path target;
-        private boolean committed;
 
         Writer(ArtifactId id, Path partial, Path target) {
-            this.id = id;
+            super(id, compressionLevel, keyring);
             this.partial = partial;
             this.target = target;
         }
 
         @Override
-        public FileSink create(String path) throws IOException {
-            return FileSink.over(open(path), false, 0, keyring, path);
-        }
-
-        @Override
-        public FileSink createCompressed(String path) throws IOException {
-            return FileSink.over(open(path), true, compressionLevel, keyring, path);
-        }
-
-        private OutputStream open(String path) throws IOException {
+        protected OutputStream openFile(String path) throws IOException {
             Path file = partial.resolve(path).normalize();
             if (!file.startsWith(partial)) {
                 throw new IllegalArgumentException("file outside the artifact: " + path);
@@ -168,24 +157,16 @@ public final class FileSystemArtifactStore implements ArtifactStore {
         }
 
         @Override
-        public void commit(Manifest manifest) throws IOException {
-            if (!manifest.project().equals(id.project()) || manifest.version() != id.version()) {
-                throw new IllegalArgumentException("manifest of " + manifest.project() + "@v" + manifest.version()
-                        + " committed as " + id);
-            }
-            Path file = partial.resolve(ArtifactFormat.MANIFEST);
-            try (OutputStream out = Files.newOutputStream(file)) {
-                ArtifactFormat.JSON.writeValue(out, keyring.describe(manifest));
+        protected void publish(Manifest described) throws IOException {
+            try (OutputStream out = Files.newOutputStream(partial.resolve(ArtifactFormat.MANIFEST))) {
+                ArtifactFormat.JSON.writeValue(out, described);
             }
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
-            committed = true;
         }
 
         @Override
-        public void close() throws IOException {
-            if (!committed) {
-                deleteTree(partial);
-            }
+        protected void discardFiles() throws IOException {
+            deleteTree(partial);
         }
     }
 }
