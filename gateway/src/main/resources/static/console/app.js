@@ -150,6 +150,9 @@ function refocus(el, fallback) {
 }
 
 /** A confirmation in a modal dialog; Escape or Cancel answers false. */
+/** The answer function of the confirmation being asked, if one is open. */
+let confirmPending = null;
+
 function confirmDialog({ title, body, confirm, danger = false }) {
   const dialog = $('#confirm-dialog');
   const ok = $('#confirm-ok');
@@ -158,12 +161,31 @@ function confirmDialog({ title, body, confirm, danger = false }) {
   ok.textContent = confirm;
   ok.className = danger ? 'danger' : 'primary';
   const opener = document.activeElement;
+  const form = dialog.querySelector('form');
+  if (confirmPending) confirmPending(false); // a newer question replaces one left unanswered
   dialog.returnValue = '';
   return new Promise((resolve) => {
-    dialog.addEventListener('close', () => {
-      resolve(dialog.returnValue === 'confirm');
-      refocus(opener, $('#main'));
-    }, { once: true });
+    // Answered by the button or Escape as they happen, never by a later 'close' event alone: the browser
+    // delivers 'close' as a task, and input is served first, so the close of an earlier opening can arrive
+    // after this one began (Escape, then Enter at once) and would answer this question with "no".
+    const answer = (yes) => {
+      if (confirmPending !== answer) return;
+      confirmPending = null;
+      form.removeEventListener('submit', onSubmit);
+      dialog.removeEventListener('cancel', onCancel);
+      dialog.removeEventListener('close', onClose);
+      resolve(yes);
+      setTimeout(() => refocus(opener, $('#main')), 0); // once the dialog has closed
+    };
+    const onSubmit = (event) => answer(Boolean(event.submitter) && event.submitter.value === 'confirm');
+    const onCancel = () => answer(false);
+    const onClose = () => {
+      if (!dialog.open) answer(dialog.returnValue === 'confirm'); // closed some other way
+    };
+    form.addEventListener('submit', onSubmit);
+    dialog.addEventListener('cancel', onCancel);
+    dialog.addEventListener('close', onClose);
+    confirmPending = answer;
     dialog.showModal();
     (danger ? $('#confirm-cancel') : ok).focus();
   });
@@ -642,6 +664,12 @@ async function loadProject() {
 }
 const scheduleProject = debounce(loadProject, 150);
 
+/** An action's answer is newer than any load still in flight: that load is dropped when it returns. */
+function applyAnswer(body) {
+  projectSeq++;
+  applyProject(body);
+}
+
 function applyProject(body) {
   const project = body?.data?.['cc.projects']?.[state.project];
   if (!project) return;
@@ -755,7 +783,7 @@ async function createBackup(event) {
       const r = body.result;
       upsertJob({ token: r['job.token'], project_gid: project, job: 'backup_project', status: 'queued', version: r.version,
         info: { total: 0, remaining: 0 }, created_on: r.last_backed_up, updated_on: 0, queue_position: r.queue_position });
-      applyProject(body);
+      applyAnswer(body);
       input.value = '';
       notify(`Backup v${r.version} started.`);
     } catch (e) {
@@ -789,7 +817,7 @@ async function saveRename(event) {
   await busy($('#rename-save'), async () => {
     try {
       const body = await api.post(`${projectPath()}/backups/update`, { version, name });
-      applyProject(body);
+      applyAnswer(body);
       $('#rename-dialog').close();
       notify(`Version ${version} renamed to “${name}”.`, 'success');
     } catch (e) {
@@ -812,7 +840,7 @@ async function deleteVersion(v, button) {
   if (!ok) return;
   try {
     const body = await api.post(`${projectPath()}/backups/delete`, { version: v.version });
-    applyProject(body);
+    applyAnswer(body);
     const skipped = body.result && Array.isArray(body.result.skipped) && body.result.skipped.includes(v.version);
     if (skipped) notify(`Version ${v.version} was not deleted (it is still being written, or already gone).`, 'warn');
     else notify(`Version ${v.version} deleted.`, 'success');
