@@ -181,6 +181,111 @@ class TableApiIT {
                 statuses[400], statuses[413], statuses[415], statuses[422]);
     }
 
+    /** One refusal: the document, the status and what the message must say. */
+    private record Refusal(String what, byte[] document, int status, String... says) {
+    }
+
+    private static byte[] areas(String row) {
+        return ("{\"version\":\"2.0\",\"data\":{\"areas\":[" + row + "]}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** An areas row whose AREA text holds the given raw bytes between "Zona" and the closing quote. */
+    private static byte[] areaBytes(int... raw) {
+        var out = new java.io.ByteArrayOutputStream();
+        out.writeBytes("{\"version\":\"2.0\",\"data\":{\"areas\":[{\"id\":90001,\"AREA\":\"Zona".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        for (int b : raw) {
+            out.write(b);
+        }
+        out.writeBytes("\",\"activo\":1}]}}".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return out.toByteArray();
+    }
+
+    private static byte[] utf8(String document) {
+        return document.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void importsThatWouldNotStoreWhatTheDocumentSaysAreRefusedAndChangeNothing() {
+        var db = SharedInfra.database().connectionFactory(DATABASE);
+        String before = checksum(db);
+        String user = "\"id\":90001,\"nombre\":\"Ana\",\"gafete\":\"G99999\",\"rol_id\":1,\"creado\":\"2024-01-01T00:00:00.000Z\"";
+        List<Refusal> refusals = List.of(
+                // an AUTO_INCREMENT key the server would replace: a repeated import would duplicate the row
+                new Refusal("key 0", areas("{\"id\":0,\"AREA\":\"Zona\",\"activo\":1}"), 422, "table areas, column id", "AUTO_INCREMENT", "(row 0)"),
+                new Refusal("key -0", areas("{\"id\":-0,\"AREA\":\"Zona\",\"activo\":1}"), 422, "column id", "AUTO_INCREMENT"),
+                new Refusal("key \"0\"", areas("{\"id\":\"0\",\"AREA\":\"Zona\",\"activo\":1}"), 422, "column id", "AUTO_INCREMENT"),
+                new Refusal("key null", areas("{\"id\":null,\"AREA\":\"Zona\",\"activo\":1}"), 422, "column id", "AUTO_INCREMENT"),
+                new Refusal("no key", areas("{\"AREA\":\"Zona\",\"activo\":1}"), 422, "table areas, row 0: column id", "AUTO_INCREMENT"),
+                new Refusal("key true", areas("{\"id\":true,\"AREA\":\"Zona\",\"activo\":1}"), 422, "column id", "boolean"),
+                new Refusal("boolean for a number", areas("{\"id\":90001,\"AREA\":\"Zona\",\"activo\":true}"), 422, "column activo", "boolean"),
+                new Refusal("boolean false for a number", areas("{\"id\":90001,\"AREA\":\"Zona\",\"activo\":false}"), 422, "column activo", "boolean"),
+                // text that is not Unicode
+                new Refusal("overlong '/'", areaBytes(0xC0, 0xAF), 400, "table areas, row 0, column AREA", "not valid UTF-8"),
+                new Refusal("overlong 3-byte", areaBytes(0xE0, 0x80, 0xAF), 400, "table areas, row 0, column AREA", "not valid UTF-8"),
+                new Refusal("above U+10FFFF", areaBytes(0xF4, 0x90, 0x80, 0x80), 400, "table areas, row 0, column AREA", "not valid UTF-8"),
+                new Refusal("F5 lead byte", areaBytes(0xF5, 0x80, 0x80, 0x80), 400, "table areas, row 0, column AREA", "not valid UTF-8"),
+                new Refusal("encoded surrogate", areaBytes(0xED, 0xA0, 0x80), 400, "table areas, row 0, column AREA", "not valid UTF-8"),
+                new Refusal("stray continuation", areaBytes(0x80), 400, "table areas, row 0, column AREA", "not valid UTF-8"),
+                new Refusal("cut sequence", areaBytes(0xE2, 0x82), 400, "table areas, row 0, column AREA", "not valid UTF-8"),
+                new Refusal("lone high surrogate escape", areas("{\"id\":90001,\"AREA\":\"Zona\\ud800\",\"activo\":1}"), 400,
+                        "table areas, column AREA", "(row 0)", "not valid Unicode"),
+                new Refusal("lone low surrogate escape", areas("{\"id\":90001,\"AREA\":\"\\udc00Zona\",\"activo\":1}"), 400,
+                        "table areas, column AREA", "not valid Unicode"),
+                new Refusal("reversed surrogates", areas("{\"id\":90001,\"AREA\":\"\\udc00\\ud800\",\"activo\":1}"), 400,
+                        "table areas, column AREA", "not valid Unicode"),
+                // a member name twice, anywhere
+                new Refusal("version twice", utf8("{\"version\":\"2.0\",\"version\":\"2.0\",\"data\":{}}"), 400, "Duplicate", "version"),
+                new Refusal("data twice", utf8("{\"version\":\"2.0\",\"data\":{},\"data\":{}}"), 400, "Duplicate", "data"),
+                new Refusal("a column twice", areas("{\"id\":90001,\"AREA\":\"Zona\",\"AREA\":\"Otra\",\"activo\":1}"), 400, "Duplicate", "AREA"),
+                new Refusal("a name twice deep in an ignored member", utf8("{\"version\":\"2.0\",\"server\":{\"x\":[{\"y\":1,\"y\":2}]},"
+                        + "\"data\":{}}"), 400, "Duplicate", "y"),
+                new Refusal("a name twice in an ignored member", utf8("{\"version\":\"2.0\",\"server\":{\"x\":1,\"x\":2},\"data\":{}}"), 400, "Duplicate"),
+                // the version is a string
+                new Refusal("version 2.0 as a number", utf8("{\"version\":2.0,\"data\":{}}"), 400, "version must be a string", "the number 2.0"),
+                new Refusal("version 2 as a number", utf8("{\"version\":2,\"data\":{}}"), 400, "version must be a string"),
+                // numbers the column cannot hold, however they are written
+                new Refusal("1e1000000000", utf8("{\"version\":\"2.0\",\"data\":{\"pesaje\":[{\"ID\":90001,\"COSTO\":1e1000000000}]}}"), 422,
+                        "table pesaje, column COSTO", "digits before the decimal point"),
+                new Refusal("-1e1000000000", utf8("{\"version\":\"2.0\",\"data\":{\"pesaje\":[{\"ID\":90001,\"COSTO\":-1E+1000000000}]}}"), 422,
+                        "table pesaje, column COSTO"),
+                new Refusal("\"1e1000000000\"", utf8("{\"version\":\"2.0\",\"data\":{\"pesaje\":[{\"ID\":90001,\"COSTO\":\"1e1000000000\"}]}}"), 422,
+                        "table pesaje, column COSTO"),
+                new Refusal("1e-1000000000", utf8("{\"version\":\"2.0\",\"data\":{\"pesaje\":[{\"ID\":90001,\"COSTO\":1e-1000000000}]}}"), 422,
+                        "table pesaje, column COSTO"),
+                // passwords stay hashed
+                new Refusal("a plaintext password", areasFree("usuarios", "{" + user + ",\"contra\":\"hunter2-secret\"}"), 422,
+                        "table usuarios, column contra", "not a password hash", "(row 0)"),
+                new Refusal("a cut bcrypt hash", areasFree("usuarios", "{" + user + ",\"contra\":\"$2a$10$hunter2-secret\"}"), 422,
+                        "table usuarios, column contra", "not a password hash"));
+        for (Refusal refusal : refusals) {
+            var result = http().post().uri("/api/backup/import").header(HttpHeaders.AUTHORIZATION, "Bearer " + TestTokens.TOKENS.admin("root"))
+                    .header("Prefer", "respond-async")
+                    .contentType(org.springframework.http.MediaType.APPLICATION_JSON).bodyValue(refusal.document())
+                    .exchange().expectBody(JsonNode.class).returnResult();
+            JsonNode body = result.getResponseBody();
+            assertThat(result.getStatus().value()).as("%s: %s", refusal.what(), body).isEqualTo(refusal.status());
+            assertThat(body.get("success").asBoolean()).as(refusal.what()).isFalse();
+            String message = body.get("result").get("message").asString();
+            assertThat(message).as(refusal.what()).contains(refusal.says()).doesNotContain("hunter2");
+        }
+        assertThat(checksum(db)).as("the database is unchanged").isEqualTo(before);
+
+        // what is refused above is accepted in its right form: the same rows with a key, text and a hash
+        String hash = "$2a$10$" + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0".substring(0, 53);
+        for (byte[] fine : List.of(areas("{\"id\":90001,\"AREA\":\"Zona \\ud83d\\ude00 \u00e9\",\"activo\":1}"),
+                areasFree("usuarios", "{" + user + ",\"contra\":\"" + hash + "\"}"),
+                utf8("{\"version\":\"2.0\",\"data\":{\"pesaje\":[]}}"))) {
+            http().post().uri("/api/backup/import").header(HttpHeaders.AUTHORIZATION, "Bearer " + TestTokens.TOKENS.admin("root"))
+                    .header("Prefer", "respond-async")
+                    .contentType(org.springframework.http.MediaType.APPLICATION_JSON).bodyValue(fine)
+                    .exchange().expectStatus().isAccepted();
+        }
+    }
+
+    private static byte[] areasFree(String table, String row) {
+        return ("{\"version\":\"2.0\",\"data\":{\"" + table + "\":[" + row + "]}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     private static String checksum(io.r2dbc.spi.ConnectionFactory db) {
         StringBuilder out = new StringBuilder();
         for (String table : ScrapDemo.TABLES) {

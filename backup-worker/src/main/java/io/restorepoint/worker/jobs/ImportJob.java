@@ -19,8 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Runs an {@code import_data} job: the document the gateway validated and staged is inserted in one
  * transaction, rows whose key exists skipped, nothing updated or deleted; any error rolls it all back and
- * the job ends {@code rejected} naming the table. A job delivered again after its commit reports the
- * counts it committed instead of importing again.
+ * the job ends {@code rejected} naming the table, and its staged files are removed first (a rejected job
+ * never runs again). A job delivered again after its commit reports the counts it committed instead of
+ * importing again.
  */
 @Component
 public class ImportJob {
@@ -49,6 +50,7 @@ public class ImportJob {
                 }
                 staged = importer.staged(command.staging());
             } catch (Exception e) {
+                discard(command);
                 run.reject("the validated document is no longer in the staging area (" + JobRun.reason(e) + ")", null,
                         JobInfo.empty());
                 return;
@@ -67,8 +69,17 @@ public class ImportJob {
                 run.done(new JobInfo(total, 0, "rows", "done", null), result(result));
                 log.info("job {}: imported {} of {} rows into {}", command.commandId(), result.inserted(), total, command.database());
             } catch (RuntimeException e) {
+                discard(command);
                 run.reject(e, new JobInfo(total, Math.max(0, total - handled.get()), "rows", "import", null));
             }
+        }
+    }
+
+    private void discard(ImportRequested command) {
+        try {
+            importer.discard(command.staging());
+        } catch (java.io.IOException | RuntimeException e) {
+            log.warn("job {}: could not remove the staged import {}: {}", command.commandId(), command.staging(), e.toString());
         }
     }
 

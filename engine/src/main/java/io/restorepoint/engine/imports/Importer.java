@@ -44,6 +44,11 @@ public final class Importer {
         }
     }
 
+    /** Removes what the gateway staged for an import that will not run again (it was refused or failed). */
+    public void discard(String staging) throws IOException {
+        store.deleteStaged(staging);
+    }
+
     /** Counts of an import that already committed, if it did. */
     public ImportResult committed(String staging) throws IOException {
         String file = staging + "/" + StagedImport.RESULT;

@@ -23,7 +23,10 @@ import java.util.regex.Pattern;
  * message naming the table and column. Values are checked against the column's type, range, length and
  * nullability here, because {@code INSERT IGNORE} would otherwise quietly truncate or replace them: the
  * only thing the import may ignore is a row whose key already exists. The accepted forms are those the
- * export writes (see the README), plus numbers given as numeric strings and booleans for integers.
+ * export writes (see the README), plus numbers given as numeric strings. Never accepted: a boolean for a
+ * number, text that is not valid Unicode (a lone or reversed surrogate escape such as {@code "\ud800"}),
+ * a value the server would not store as given (0, NULL on an AUTO_INCREMENT column: the server would number
+ * the row itself, so a repeated import would add it again), a number out of the column's range.
  */
 final class ValueCoercer {
 
@@ -38,9 +41,15 @@ final class ValueCoercer {
             "bigint", range(64));
 
     private final ObjectMapper json;
+    private final boolean zeroIsAValue;
 
-    ValueCoercer(ObjectMapper json) {
+    /**
+     * @param zeroIsAValue the import session's sql_mode has NO_AUTO_VALUE_ON_ZERO: 0 is stored as 0 in an
+     *                     AUTO_INCREMENT column instead of taking the next number
+     */
+    ValueCoercer(ObjectMapper json, boolean zeroIsAValue) {
         this.json = json;
+        this.zeroIsAValue = zeroIsAValue;
     }
 
     private static BigInteger[] range(int bits) {
@@ -52,6 +61,9 @@ final class ValueCoercer {
     void literal(String table, ColumnInfo column, JsonParser p, SqlText out) {
         JsonToken token = p.currentToken();
         if (token == JsonToken.VALUE_NULL) {
+            if (column.autoIncrement()) {
+                throw invalid(table, column, AUTO_NUMBERED + "null");
+            }
             if (!column.nullable()) {
                 throw invalid(table, column, "may not be null");
             }
@@ -61,6 +73,9 @@ final class ValueCoercer {
         String type = column.dataType();
         if (type.equals("json")) {
             JsonNode value = json.readTree(p);
+            if (!wellFormed(value)) {
+                throw notUnicode(table, column);
+            }
             out.quoted(json.writeValueAsBytes(value));
             return;
         }
@@ -73,6 +88,11 @@ final class ValueCoercer {
             case "float", "double", "real" -> {
                 if (!token.isNumeric()) {
                     throw invalid(table, column, "must be a number");
+                }
+                double value = Double.parseDouble(p.getString());
+                double max = type.equals("float") && (column.precision() == null || column.precision() <= 24) ? Float.MAX_VALUE : Double.MAX_VALUE;
+                if (Double.isInfinite(value) || Math.abs(value) > max) {
+                    throw invalid(table, column, "must be a number from -" + max + " to " + max);
                 }
                 out.append(p.getString());
             }
@@ -157,6 +177,9 @@ final class ValueCoercer {
 
     private void integer(String table, ColumnInfo column, JsonParser p, JsonToken token, SqlText out) {
         BigInteger value = integerValue(table, column, p, token);
+        if (column.autoIncrement() && value.signum() == 0 && !zeroIsAValue) {
+            throw invalid(table, column, AUTO_NUMBERED + "0");
+        }
         BigInteger[] range = INTEGER_RANGES.get(column.dataType());
         BigInteger min = column.unsigned() ? BigInteger.ZERO : range[0];
         BigInteger max = column.unsigned() ? range[2] : range[1];
@@ -168,7 +191,7 @@ final class ValueCoercer {
 
     private BigInteger integerValue(String table, ColumnInfo column, JsonParser p, JsonToken token) {
         if (token == JsonToken.VALUE_TRUE || token == JsonToken.VALUE_FALSE) {
-            return token == JsonToken.VALUE_TRUE ? BigInteger.ONE : BigInteger.ZERO;
+            throw invalid(table, column, "must be a whole number, not " + token.asString() + " (a boolean is not a number)");
         }
         if (token == JsonToken.VALUE_NUMBER_INT) {
             return p.getBigIntegerValue();
@@ -198,8 +221,8 @@ final class ValueCoercer {
         if (stripped.scale() > scale) {
             throw invalid(table, column, "has at most " + scale + " digits after the decimal point");
         }
-        BigDecimal whole = stripped.setScale(Math.max(0, stripped.scale()));
-        int integerDigits = whole.precision() - whole.scale();
+        // digits before the point, from precision and scale alone: 1e1000000000 must not be expanded
+        long integerDigits = stripped.signum() == 0 ? 0 : (long) stripped.precision() - stripped.scale();
         if (integerDigits > precision - scale) {
             throw invalid(table, column, "has at most " + (precision - scale) + " digits before the decimal point");
         }
@@ -210,7 +233,51 @@ final class ValueCoercer {
         if (token != JsonToken.VALUE_STRING) {
             throw invalid(table, column, "must be a string");
         }
-        return p.getString();
+        String value = p.getString();
+        if (!wellFormed(value)) {
+            throw notUnicode(table, column);
+        }
+        return value;
+    }
+
+    private static final String NOT_UNICODE = "is not valid Unicode text (a lone or reversed surrogate escape such as \\ud800)";
+    private static final String AUTO_NUMBERED = "must be the row's own key: the column is AUTO_INCREMENT, so the server "
+            + "would give the row a new number and importing the document again would add it twice; got ";
+
+    /** Every surrogate is half of a pair, high then low: the string is a sequence of Unicode scalar values. */
+    static boolean wellFormed(CharSequence s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
+                    return false;
+                }
+                i++;
+            } else if (Character.isLowSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean wellFormed(JsonNode node) {
+        if (node.isString()) {
+            return wellFormed(node.asString());
+        }
+        if (node.isObject()) {
+            for (var e : node.properties()) {
+                if (!wellFormed(e.getKey()) || !wellFormed(e.getValue())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        for (JsonNode child : node) {
+            if (!wellFormed(child)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static byte[] date(String table, ColumnInfo column, String value) {
@@ -267,6 +334,12 @@ final class ValueCoercer {
             values.add(m.group(1).replace("''", "'"));
         }
         return values;
+    }
+
+    /** Not a value of the wrong kind but text that is not text: the document is malformed (400). */
+    private static ImportDocumentException notUnicode(String table, ColumnInfo column) {
+        return new ImportDocumentException(400, "table " + table + ", column " + column.name() + ": the value " + NOT_UNICODE,
+                Map.of("table", table, "column", column.name()));
     }
 
     private static ImportDocumentException invalid(String table, ColumnInfo column, String problem) {

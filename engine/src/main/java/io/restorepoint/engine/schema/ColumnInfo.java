@@ -13,13 +13,15 @@ package io.restorepoint.engine.schema;
  * @param precision   digits of numeric columns (null for others)
  * @param scale       digits after the point of DECIMAL columns, fraction digits of temporal ones
  * @param required    a row must give a value: NOT NULL, no default, not AUTO_INCREMENT, not generated
+ * @param autoIncrement the server numbers rows whose value is NULL, missing (or 0, unless the session's
+ *                    sql_mode has NO_AUTO_VALUE_ON_ZERO)
  */
 public record ColumnInfo(String name, String dataType, String columnType, boolean nullable, boolean generated,
-        Long maxChars, Long maxBytes, Integer precision, Integer scale, boolean required) {
+        Long maxChars, Long maxBytes, Integer precision, Integer scale, boolean required, boolean autoIncrement) {
 
     /** A column without length details (generated queries, tests). */
     public ColumnInfo(String name, String dataType, String columnType, boolean nullable, boolean generated) {
-        this(name, dataType, columnType, nullable, generated, null, null, null, null, false);
+        this(name, dataType, columnType, nullable, generated, null, null, null, null, false, false);
     }
 
     public ValueKind kind() {

@@ -45,7 +45,8 @@ public final class SchemaReader {
                         longOrNull(row.get(7, Number.class)),
                         intOrNull(row.get(8, Number.class)),
                         intOrNull(row.get(9, Number.class)),
-                        required(row.get(4, String.class), row.get(5, String.class), row.get(10, String.class)))))
+                        required(row.get(4, String.class), row.get(5, String.class), row.get(10, String.class)),
+                        String.valueOf(row.get(5, String.class)).toLowerCase(Locale.ROOT).contains("auto_increment"))))
                 .collectMultimap(Map.Entry::getKey, Map.Entry::getValue)
                 .map(m -> {
                     Map<String, List<ColumnInfo>> out = new LinkedHashMap<>();

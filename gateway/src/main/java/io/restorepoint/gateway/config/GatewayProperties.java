@@ -87,10 +87,14 @@ public record GatewayProperties(
      * @param maxBytes  the largest document accepted (413 beyond)
      * @param waitFor   how long the call waits for the import job before answering 202 with its token
      * @param spool     where request bodies are spooled while they are validated
+     * @param passwordHashColumns columns ({@code table.column}) that hold password hashes: an import refuses
+     *                  a value in them that is not a recognised hash format (a plaintext password), so
+     *                  passwords stay hashed; the scrap system's {@code usuarios.contra} by default
      */
     public record Imports(@DefaultValue("1GB") org.springframework.util.unit.DataSize maxBytes,
             @DefaultValue("120s") java.time.Duration waitFor,
-            @DefaultValue("${java.io.tmpdir}") java.nio.file.Path spool) {
+            @DefaultValue("${java.io.tmpdir}") java.nio.file.Path spool,
+            @DefaultValue("usuarios.contra") List<String> passwordHashColumns) {
     }
 
     /**

@@ -98,7 +98,8 @@ public class ImportService {
 
     private StagedImport stage(Path file, Project project, String staging) {
         try {
-            return stager.stage(file, project.database(), Set.copyOf(properties.exportExclude()), staging);
+            return stager.stage(file, project.database(), Set.copyOf(properties.exportExclude()),
+                    Set.copyOf(properties.imports().passwordHashColumns()), staging);
         } catch (ImportDocumentException e) {
             ApiError error = switch (e.status()) {
                 case 413 -> ApiError.PAYLOAD_TOO_LARGE;

@@ -107,7 +107,10 @@ public class TableBackupController {
             if (tables instanceof Map<?, ?> counts) {
                 counts.forEach((table, count) -> {
                     Map<?, ?> c = (Map<?, ?>) count;
-                    imported.put((String) table, c.get("inserted"));
+                    // as the seed answers: imported lists the tables the import writes, never the excluded ones
+                    if (!properties.exportExclude().contains(table)) {
+                        imported.put((String) table, c.get("inserted"));
+                    }
                     skipped.put((String) table, c.get("skipped"));
                 });
             }
