@@ -308,6 +308,48 @@ class ApiContractIT {
                 .exchange().expectStatus().isForbidden();
     }
 
+    @Test
+    void everyAuthenticatedProjectAnswerCarriesTheCallersTokenAsUnicatsDo() {
+        String alice = TestTokens.TOKENS.user("alice");
+        http.get().uri("/api/p/" + PROJECT + "/init").header(HttpHeaders.AUTHORIZATION, "Bearer " + alice).exchange()
+                .expectStatus().isOk().expectHeader().valueEquals(HttpHeaders.AUTHORIZATION, alice);
+        http.post().uri("/api/p/" + PROJECT + "/backups/update").header(HttpHeaders.AUTHORIZATION, "Bearer " + alice)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"version\":0,\"name\":\"x\"}").exchange()
+                .expectStatus().is4xxClientError().expectHeader().valueEquals(HttpHeaders.AUTHORIZATION, alice);
+        String mallory = TestTokens.TOKENS.user("mallory");
+        http.get().uri("/api/p/" + PROJECT + "/init").header(HttpHeaders.AUTHORIZATION, "Bearer " + mallory).exchange()
+                .expectStatus().isForbidden().expectHeader().valueEquals(HttpHeaders.AUTHORIZATION, mallory);
+        http.get().uri("/api/p/" + PROJECT + "/init").header(HttpHeaders.AUTHORIZATION, "Bearer not.a.jwt").exchange()
+                .expectStatus().isUnauthorized().expectHeader().doesNotExist(HttpHeaders.AUTHORIZATION);
+        http.get().uri("/api/p/" + PROJECT + "/init").exchange()
+                .expectStatus().isUnauthorized().expectHeader().doesNotExist(HttpHeaders.AUTHORIZATION);
+    }
+
+    @Test
+    void traceAndUnknownMethodsAnswerInTheEnvelope() {
+        String alice = TestTokens.TOKENS.user("alice");
+        for (String method : List.of("TRACE", "PUT", "DELETE", "PATCH", "FOO")) {
+            JsonNode known = http.method(HttpMethod.valueOf(method)).uri("/api/p/" + PROJECT + "/backups/create")
+                    .header(HttpHeaders.AUTHORIZATION, "Bearer " + alice).exchange()
+                    .expectStatus().isEqualTo(405).expectBody(JsonNode.class).returnResult().getResponseBody();
+            assertThat(known.get("success").asBoolean()).as(method).isFalse();
+            assertThat(known.get("result").get("code").asInt()).as(method).isEqualTo(405);
+            JsonNode unknown = http.method(HttpMethod.valueOf(method)).uri("/api/p/" + PROJECT + "/no-such-call")
+                    .header(HttpHeaders.AUTHORIZATION, "Bearer " + alice).exchange()
+                    .expectStatus().isNotFound().expectBody(JsonNode.class).returnResult().getResponseBody();
+            assertThat(unknown.get("result").get("code").asInt()).as(method).isEqualTo(404);
+            JsonNode anonymous = http.method(HttpMethod.valueOf(method)).uri("/api/p/" + PROJECT + "/backups/create").exchange()
+                    .expectStatus().isUnauthorized().expectBody(JsonNode.class).returnResult().getResponseBody();
+            assertThat(anonymous.get("result").get("code").asInt()).as(method).isEqualTo(401);
+        }
+        // what the firewall still refuses is answered in the envelope as well
+        JsonNode refused = http.get().uri(java.net.URI.create("http://127.0.0.1:" + port + "/api/p/" + PROJECT + "%2F..%2Finit"))
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + alice).exchange()
+                .expectStatus().isBadRequest().expectBody(JsonNode.class).returnResult().getResponseBody();
+        assertThat(refused.get("success").asBoolean()).isFalse();
+        assertThat(refused.get("result").get("code").asInt()).isEqualTo(400);
+    }
+
     /** Every API endpoint as {method, callable path, path template}. */
     private List<String[]> endpoints() {
         List<String[]> out = new ArrayList<>();

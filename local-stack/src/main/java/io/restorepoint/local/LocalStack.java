@@ -30,6 +30,10 @@ import java.util.stream.Stream;
  */
 public final class LocalStack implements AutoCloseable {
 
+    /** Browser origins the local stack allows (CORS): loopback development servers only. */
+    public static final List<String> DEV_ORIGINS = List.of("http://localhost:5173", "http://127.0.0.1:5173",
+            "http://localhost:3000", "http://127.0.0.1:3000");
+
     private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
 
     public static final String PROJECT = "demo";
@@ -98,6 +102,9 @@ public final class LocalStack implements AutoCloseable {
         env.put("RP_CONTROL_DB", CONTROL_DATABASE);
         env.put("RP_JWT_SECRET", secret);
         env.put("RP_STORE_DIR", options.workDir().resolve("store").toString());
+        // the local stack only: a web client on a development server of this machine may call the API
+        // (the seed's BackupManager on Vite's :5173 or CRA's :3000); services started any other way allow none
+        env.put("RP_CORS_ORIGINS", String.join(",", DEV_ORIGINS));
         env.putAll(options.serviceEnv());
         serviceEnv = env;
 

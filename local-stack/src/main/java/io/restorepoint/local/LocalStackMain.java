@@ -41,6 +41,7 @@ public final class LocalStackMain {
                   MySQL (MariaDB)    %s:%d  user %s, project database %s
                   Artifacts          %s
                   Logs               %s
+                  Browser origins    %s   (CORS, for a web client on a development server; local stack only)
 
                 Admin token (user "admin", owner of project "demo", valid 12 h):
                 export TOKEN=%s
@@ -54,7 +55,8 @@ public final class LocalStackMain {
 
                 Press Ctrl-C to stop everything.
                 """.formatted(api, feed, stack.syncIoUrl().replace("127.0.0.1", "localhost"), stack.kafkaBootstrap(), stack.database().host(), stack.database().port(),
-                stack.database().user(), LocalStack.DEMO_DATABASE, stack.storeDir(), stack.logsDir(), token, api, api, api);
+                stack.database().user(), LocalStack.DEMO_DATABASE, stack.storeDir(), stack.logsDir(),
+                String.join(" ", LocalStack.DEV_ORIGINS), token, api, api, api);
     }
 
     /** The checkout the jars were built in: -Drestorepoint.home, else the nearest parent holding gateway/. */

@@ -84,6 +84,27 @@ class SeedCurlIT {
     }
 
     @Test
+    void theSeedsWebComponentOnALocalDevelopmentServerMayCallTheLocalStack() throws Exception {
+        LocalStack stack = StackFixture.stack();
+        assertThat(LocalStack.DEV_ORIGINS).contains("http://localhost:5173", "http://localhost:3000");
+        for (String origin : LocalStack.DEV_ORIGINS) {
+            HttpResponse<String> preflight = preflight(stack, origin);
+            assertThat(preflight.statusCode()).as(origin).isEqualTo(200);
+            assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).as(origin).contains(origin);
+        }
+        for (String origin : List.of("http://evil.example", "http://localhost:5174", "https://localhost:5173")) {
+            assertThat(preflight(stack, origin).statusCode()).as(origin).isEqualTo(403);
+        }
+    }
+
+    private static HttpResponse<String> preflight(LocalStack stack, String origin) throws Exception {
+        return Api.client().send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + "/api/backup/stats"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", origin)
+                .header("Access-Control-Request-Method", "GET").header("Access-Control-Request-Headers", "authorization")
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void unicatBackupSeed() {
         LocalStack stack = StackFixture.stack();
         String token = stack.adminToken();
@@ -91,6 +112,8 @@ class SeedCurlIT {
         Api.Response created = Api.post(stack.gatewayUrl() + "/api/p/demo/backups/create", token,
                 "{\"created_by\":\"Update Catalog module (Unicat Connect)\",\"name\":\"Update Catalog pre-upload backup\"}");
         assertThat(created.status()).isEqualTo(200);
+        // Unicat's clients keep their session token current from this header (the JWT, no prefix)
+        assertThat(created.raw().headers().firstValue("Authorization")).contains(token);
         JsonNode body = created.body();
         assertThat(body.get("success").asBoolean()).isTrue();
         JsonNode result = body.get("result");
