@@ -174,7 +174,7 @@ class S3ArtifactStoreIT {
                             ROWS, List.of(new Manifest.Column("id", "int(11)", false, false),
                                     new Manifest.Column("name", "varchar(40)", true, false)),
                             List.of("id"), List.of(new Manifest.Chunk(chunkFile, ROWS, chunk.bytes(), chunk.sha256(), null)))),
-                    ROWS, schema.bytes() + chunk.bytes(), null);
+                    ROWS, schema.bytes() + chunk.bytes(), null, List.of());
             writer.commit(manifest);
             return manifest;
         }

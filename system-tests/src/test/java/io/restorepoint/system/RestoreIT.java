@@ -63,6 +63,48 @@ class RestoreIT {
     }
 
     @Test
+    void aDatabaseWithTriggersViewsAndRoutinesIsRestoredWholeOverTheApi() {
+        LocalStack stack = StackFixture.stack();
+        String token = stack.adminToken();
+        var db = stack.database().connectionFactory(LocalStack.DEMO_DATABASE);
+        try {
+            Sql.execute(db, "CREATE TABLE restore_it_log (id INT AUTO_INCREMENT PRIMARY KEY, what VARCHAR(100) NOT NULL)",
+                    "CREATE TRIGGER restore_it_turno AFTER INSERT ON turnos FOR EACH ROW "
+                            + "INSERT INTO restore_it_log (what) VALUES (CONCAT('turno ', NEW.TURNO))",
+                    "CREATE VIEW restore_it_areas AS SELECT id, AREA FROM areas WHERE activo = 1",
+                    "CREATE VIEW restore_it_areas_a AS SELECT * FROM restore_it_areas WHERE AREA LIKE 'A%'",
+                    "CREATE FUNCTION restore_it_double(x INT) RETURNS INT DETERMINISTIC RETURN x * 2");
+            String[] created = Jobs.create(stack, token, "whole database").split("#");
+            JsonNode backup = Jobs.awaitEnd(stack, token, created[0], Duration.ofSeconds(60));
+            assertThat(backup.get("status").asString()).as(backup.toString()).isEqualTo("done");
+            int version = Integer.parseInt(created[1]);
+            Map<String, Object> backedUp = Jobs.checksums(stack);
+
+            Sql.execute(db, "DROP VIEW restore_it_areas_a", "DROP FUNCTION restore_it_double",
+                    "CREATE TRIGGER restore_it_stray BEFORE UPDATE ON areas FOR EACH ROW SET NEW.activo = 0",
+                    "INSERT INTO turnos (TURNO, hora_inicio, hora_fin) VALUES ('Later', '01:00', '02:00')");
+            String job = Api.post(stack.gatewayUrl() + "/api/p/demo/backups/restore", token, "{\"version\":" + version + "}")
+                    .body().get("result").get("job.token").asString();
+            JsonNode end = Jobs.awaitEnd(stack, token, job, Duration.ofSeconds(90));
+            assertThat(end.get("status").asString()).as("a database with triggers restores: " + end).isEqualTo("done");
+
+            assertThat(Jobs.checksums(stack)).as("the tables equal the backup").isEqualTo(backedUp);
+            assertThat(Sql.query(db, "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = '"
+                    + LocalStack.DEMO_DATABASE + "'")).extracting(r -> r.get("TRIGGER_NAME")).containsExactly("restore_it_turno");
+            assertThat(((Number) Sql.scalar(db, "SELECT restore_it_double(21)")).longValue()).isEqualTo(42L);
+            assertThat(Sql.scalar(db, "SELECT COUNT(*) FROM restore_it_areas_a"))
+                    .isEqualTo(Sql.scalar(db, "SELECT COUNT(*) FROM areas WHERE activo = 1 AND AREA LIKE 'A%'"));
+            Sql.execute(db, "INSERT INTO turnos (TURNO, hora_inicio, hora_fin) VALUES ('Again', '01:00', '02:00')");
+            assertThat(Sql.query(db, "SELECT what FROM restore_it_log")).extracting(r -> r.get("what")).containsExactly("turno Again");
+        } finally {
+            Sql.execute(db, "SET SESSION foreign_key_checks = 0", "DROP TRIGGER IF EXISTS restore_it_turno",
+                    "DROP TRIGGER IF EXISTS restore_it_stray", "DROP VIEW IF EXISTS restore_it_areas_a", "DROP VIEW IF EXISTS restore_it_areas",
+                    "DROP FUNCTION IF EXISTS restore_it_double", "DROP TABLE IF EXISTS restore_it_log",
+                    "DELETE FROM turnos WHERE TURNO IN ('Later', 'Again')");
+        }
+    }
+
+    @Test
     void aCorruptedArtifactIsRefusedBeforeAnythingChangesAndVerifyFindsIt() throws Exception {
         LocalStack stack = StackFixture.stack();
         String token = stack.adminToken();

@@ -26,7 +26,7 @@ public class EngineConfiguration {
     Loader loader(DatabaseEndpoint managedServer, ArtifactStore store, WorkerProperties properties) {
         int connections = properties.dump().connections() > 0 ? properties.dump().connections()
                 : Runtime.getRuntime().availableProcessors();
-        return new Loader(managedServer.connectionFactory(null), store, new LoadOptions(connections));
+        return new Loader(managedServer.connectionFactory(null), store, new LoadOptions(connections, properties.restoreDefiners()));
     }
 
     @Bean

@@ -24,6 +24,8 @@ import java.util.Map;
  * @param database         the managed server holding the projects' databases
  * @param dump             how dumps read the database
  * @param warmUpRows       generated rows run through the dump path at start-up (0: none)
+ * @param restoreDefiners  whose rights restored views, triggers, routines and events run with: {@code keep}
+ *                         (each its own DEFINER, as dumped) or {@code restoring-account}
  */
 @ConfigurationProperties("restorepoint.worker")
 public record WorkerProperties(
@@ -35,7 +37,8 @@ public record WorkerProperties(
         Map<String, Duration> phaseTimeouts,
         @DefaultValue Database database,
         @DefaultValue Dump dump,
-        @DefaultValue("300000") long warmUpRows) {
+        @DefaultValue("300000") long warmUpRows,
+        @DefaultValue("keep") io.restorepoint.engine.load.DefinerPolicy restoreDefiners) {
 
     /**
      * @param connections     connections reading one snapshot in parallel (0: one per core)

@@ -177,7 +177,7 @@ final class JobRun implements AutoCloseable {
     static String reason(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof TableException || t instanceof ArtifactCorruptException || t instanceof PhaseTimeoutException
-                    || t instanceof ArtifactKeyException) {
+                    || t instanceof ArtifactKeyException || t instanceof io.restorepoint.engine.SchemaObjectException) {
                 return t.getMessage();
             }
         }

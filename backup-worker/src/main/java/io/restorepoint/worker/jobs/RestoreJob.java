@@ -76,13 +76,18 @@ public class RestoreJob {
             }
 
             log.info("job {}: restore of {} version {} into {}", command.commandId(), command.project(), command.version(), database);
+            if (!manifest.capturesObjects()) {
+                log.warn("job {}: version {} is artifact format {}, which holds base tables only: its tables are restored, "
+                        + "the database keeps its own views, triggers, routines, events and sequences", command.commandId(),
+                        command.version(), manifest.formatVersion());
+            }
             LoadProgress progress = new LoadProgress();
             run.progressFrom(() -> info(progress.snapshot()));
             try {
                 run.await(loader.load(id, manifest, loaded, database, progress));
                 progress.phase("swap");
                 // never cancelled half-way: the server bounds the rename's lock wait, the outcome is always known
-                loader.swap(database, loaded, graveyard).block(Duration.ofSeconds(Loader.SWAP_LOCK_WAIT_SECONDS + 120));
+                loader.swap(id, manifest, database, loaded, graveyard).block(Duration.ofSeconds(Loader.SWAP_LOCK_WAIT_SECONDS + 120));
                 changes.changed(command.project(), "restore", command.commandId(), command.version(),
                         manifest.tables().stream().map(Manifest.Table::name).toList());
                 run.done(BackupJob.finalInfo(manifest), new JobResult(manifest.totalRows(), 0));

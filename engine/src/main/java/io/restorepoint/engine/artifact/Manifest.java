@@ -4,8 +4,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The manifest of a backup artifact, format v1 ({@code docs/artifact-format.md}). It is written last:
- * an artifact without one is incomplete and never listed or restored.
+ * The manifest of a backup artifact, format v3 ({@code docs/artifact-format.md}; v1 and v2 artifacts,
+ * which hold base tables only, are still read). It is written last: an artifact without one is incomplete
+ * and never listed or restored.
  *
  * @param formatVersion {@link ArtifactFormat#VERSION}, {@link ArtifactFormat#ENCRYPTED_VERSION} when encrypted
  * @param tool          producer and its version
@@ -21,6 +22,9 @@ import java.util.List;
  * @param totalRows     rows over all tables
  * @param totalBytes    stored bytes over all files
  * @param encryption    how the files (all but this manifest) are encrypted; null when they are not
+ * @param objects       every schema object other than a base table (views, triggers, routines, events,
+ *                      sequences), in the order a restore creates them; null in a format 1 or 2 artifact,
+ *                      which did not capture them
  */
 public record Manifest(
         int formatVersion,
@@ -36,12 +40,30 @@ public record Manifest(
         List<Table> tables,
         long totalRows,
         long totalBytes,
-        Encryption encryption) {
+        Encryption encryption,
+        List<ObjectEntry> objects) {
 
     /** This manifest with its encryption (and the format version that goes with it) recorded. */
     public Manifest withEncryption(int formatVersion, Encryption encryption) {
         return new Manifest(formatVersion, tool, project, version, jobToken, database, startedAt, completedAt, server,
-                consistency, tables, totalRows, totalBytes, encryption);
+                consistency, tables, totalRows, totalBytes, encryption, objects);
+    }
+
+    /** Whether the artifact holds the schema objects, or (format 1, 2) base tables only. */
+    public boolean capturesObjects() {
+        return objects != null;
+    }
+
+    /**
+     * A schema object other than a base table.
+     *
+     * @param kind   {@code sequence}, {@code view}, {@code function}, {@code procedure}, {@code trigger} or {@code event}
+     * @param name   its name
+     * @param table  the table of a trigger (null for other kinds)
+     * @param file   path of its definition ({@code objects/<kind>/<name>.json}: statement and session context)
+     * @param sha256 SHA-256 of that file
+     */
+    public record ObjectEntry(String kind, String name, String table, String file, String sha256) {
     }
 
     /**

@@ -10,6 +10,8 @@ import io.restorepoint.engine.artifact.ArtifactWriter;
 import io.restorepoint.engine.artifact.FileSink;
 import io.restorepoint.engine.artifact.Manifest;
 import io.restorepoint.engine.schema.ColumnInfo;
+import io.restorepoint.engine.schema.SchemaObject;
+import io.restorepoint.engine.schema.SchemaObjects;
 import io.restorepoint.engine.schema.SchemaReader;
 import io.restorepoint.engine.schema.TableInfo;
 import io.restorepoint.engine.snapshot.Consistency;
@@ -39,7 +41,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Dumps every base table of a database into an artifact, mydumper-style: N connections share one
+ * Dumps a whole database into an artifact: every base table's DDL and rows, and every other schema object
+ * (views, triggers, routines, events, sequences; {@link SchemaObjects}), mydumper-style: N connections share one
  * consistent snapshot ({@link SnapshotGroup}), tables with an integer key are cut into adaptive key
  * ranges that any free connection takes next (largest tables first), and rows stream from the wire
  * straight into compressed chunk files, so memory stays flat whatever the size. The manifest is written
@@ -124,7 +127,8 @@ public final class Dumper {
                 .flatMap(tables -> Mono.using(
                         () -> store.begin(request.artifact(), request.jobToken()),
                         writer -> schemas(first, database, tables, writer)
-                                .flatMap(schemaSums -> plans(first, database, tables)
+                                .zipWhen(schemaSums -> objects(first, database, writer))
+                                .flatMap(written -> plans(first, database, tables)
                                         .flatMap(plans -> {
                                             progress.plan(tables);
                                             progress.phase("dump");
@@ -132,7 +136,7 @@ public final class Dumper {
                                             return Flux.fromIterable(group.connections())
                                                     .flatMap(connection -> work.loop(connection))
                                                     .then(Mono.fromCallable(() -> commit(request, writer, started, group,
-                                                            tables, schemaSums, work, progress)));
+                                                            tables, written.getT1(), written.getT2(), work, progress)));
                                         })),
                         Dumper::closeQuietly));
     }
@@ -145,6 +149,26 @@ public final class Dumper {
                         .map(ddl -> Map.entry(table.name(), writeSchema(writer, table.name(), ddl)))
                         .onErrorMap(e -> !(e instanceof TableException), e -> new TableException(table.name(), e)))
                 .collectMap(Map.Entry::getKey, Map.Entry::getValue, LinkedHashMap::new);
+    }
+
+    /**
+     * Writes every view, trigger, routine, event and sequence (their definitions and session context, read
+     * in the snapshot connection); returns their manifest entries in the order a restore creates them.
+     */
+    private static Mono<List<Manifest.ObjectEntry>> objects(Connection connection, String database, ArtifactWriter writer) {
+        return SchemaObjects.read(connection, database)
+                .map(objects -> objects.stream().map(object -> writeObject(writer, object)).toList());
+    }
+
+    private static Manifest.ObjectEntry writeObject(ArtifactWriter writer, SchemaObject object) {
+        String file = ArtifactFormat.objectFile(object.kind(), object.name());
+        try (FileSink sink = writer.create(file)) {
+            sink.write(ArtifactFormat.JSON.writeValueAsBytes(object));
+            sink.close();
+            return new Manifest.ObjectEntry(object.kind(), object.name(), object.table(), file, sink.sha256());
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing the definition of " + object.kind() + " " + object.name(), e);
+        }
     }
 
     /** Key ranges need the key's bounds, read inside the snapshot. */
@@ -273,7 +297,8 @@ public final class Dumper {
     }
 
     private Manifest commit(DumpRequest request, ArtifactWriter writer, Instant started, SnapshotGroup group,
-            List<TableInfo> tables, Map<String, String> schemaSums, Work work, DumpProgress progress) throws IOException {
+            List<TableInfo> tables, Map<String, String> schemaSums, List<Manifest.ObjectEntry> objects, Work work,
+            DumpProgress progress) throws IOException {
         progress.phase("finalize");
         List<Manifest.Table> entries = tables.stream()
                 .map(t -> work.byName.get(t.name()).toManifest(schemaSums.get(t.name())))
@@ -290,11 +315,11 @@ public final class Dumper {
                 new Manifest.Server(version, version.toLowerCase().contains("mariadb") ? "mariadb" : "mysql"),
                 new Manifest.Consistency(c.method(), c.note(), c.binlogFile(), c.binlogPosition(), c.gtidSet(),
                         c.lockMillis(), group.connections().size()),
-                entries, rows, bytes, null);
+                entries, rows, bytes, null, objects);
         writer.commit(manifest);
         manifest = store.keyring().describe(manifest); // as committed: with its encryption
-        log.info("dumped {} ({} tables, {} rows, {} bytes, {} over {} connection(s))", request.artifact(), entries.size(),
-                rows, bytes, c.method(), group.connections().size());
+        log.info("dumped {} ({} tables, {} other objects, {} rows, {} bytes, {} over {} connection(s))", request.artifact(),
+                entries.size(), objects.size(), rows, bytes, c.method(), group.connections().size());
         return manifest;
     }
 

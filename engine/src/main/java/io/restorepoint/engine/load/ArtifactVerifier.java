@@ -32,10 +32,21 @@ public final class ArtifactVerifier {
         store.keyring().checkCanRead(manifest);
         boolean encrypted = manifest.encryption() != null;
         int expected = encrypted ? ArtifactFormat.ENCRYPTED_VERSION : ArtifactFormat.VERSION;
-        if (manifest.formatVersion() != expected) {
+        int tablesOnly = encrypted ? ArtifactFormat.TABLES_ONLY_ENCRYPTED_VERSION : ArtifactFormat.TABLES_ONLY_VERSION;
+        if (manifest.formatVersion() != expected && manifest.formatVersion() != tablesOnly) {
             throw new ArtifactCorruptException("*", "artifact format " + manifest.formatVersion() + " is not supported (this "
-                    + "version reads format " + ArtifactFormat.VERSION + ", and " + ArtifactFormat.ENCRYPTED_VERSION
+                    + "version reads formats " + ArtifactFormat.TABLES_ONLY_VERSION + " and " + ArtifactFormat.VERSION + ", and "
+                    + ArtifactFormat.TABLES_ONLY_ENCRYPTED_VERSION + " and " + ArtifactFormat.ENCRYPTED_VERSION
                     + " when the manifest records an encryption)");
+        }
+        if ((manifest.formatVersion() == expected) != manifest.capturesObjects()) {
+            throw new ArtifactCorruptException("*", "a format " + manifest.formatVersion() + " manifest "
+                    + (manifest.capturesObjects() ? "lists schema objects, which that format has not" : "lists no schema objects"));
+        }
+        if (manifest.objects() != null) {
+            for (Manifest.ObjectEntry object : manifest.objects()) {
+                check(store, id, object.kind() + " " + object.name(), object.file(), -1, object.sha256(), encrypted);
+            }
         }
         for (Manifest.Table table : manifest.tables()) {
             check(store, id, table.name(), table.schemaFile(), -1, table.schemaSha256(), encrypted);

@@ -4,9 +4,12 @@ import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.Result;
 import io.restorepoint.engine.TableException;
+import io.restorepoint.engine.artifact.ArtifactFormat;
 import io.restorepoint.engine.artifact.ArtifactId;
 import io.restorepoint.engine.artifact.ArtifactStore;
 import io.restorepoint.engine.artifact.Manifest;
+import io.restorepoint.engine.schema.SchemaObject;
+import io.restorepoint.engine.schema.SchemaObjects;
 import io.restorepoint.engine.sql.Identifiers;
 import io.restorepoint.engine.sql.Statements;
 import org.slf4j.Logger;
@@ -30,7 +33,8 @@ import java.util.stream.Collectors;
  * transaction holds more than one statement of at most 1000 rows), foreign key and unique checks off while
  * loading, and at the end every table's row count checked against the manifest. A restore then swaps the
  * loaded schema in with one {@code RENAME TABLE} (see {@link #swap}): readers see the old tables or the
- * new ones, never a mix.
+ * new ones, never a mix; the views, triggers, routines, events and sequences of the backup replace the
+ * database's in the same step.
  */
 public final class Loader {
 
@@ -150,35 +154,94 @@ public final class Loader {
                 .then();
     }
 
-    /**
-     * Makes {@code loaded}'s tables the tables of {@code live} in one atomic {@code RENAME TABLE}: every
-     * live table moves to {@code graveyard}, every loaded table into {@code live}. Then drops both helper
-     * schemas (a failure there is only logged: the data is in place). A failure before the rename changes
-     * nothing. The rename waits at most {@link #SWAP_LOCK_WAIT_SECONDS} for its locks and then fails on the
-     * server, so a caller never has to cancel it half-way (cancelling would leave its outcome unknown).
-     */
     /** The longest the swap's {@code RENAME TABLE} waits for the metadata locks of the live tables. */
     public static final int SWAP_LOCK_WAIT_SECONDS = 600;
 
+    /**
+     * Makes the backup the database: {@link #swap(String, String, String, List)} with the artifact's schema
+     * objects. An artifact of format 1 or 2 holds none: its tables are swapped in and the database keeps its
+     * own views, routines, events and triggers (recreated on the new tables).
+     */
+    public Mono<Void> swap(ArtifactId id, Manifest manifest, String live, String loaded, String graveyard) {
+        if (!manifest.capturesObjects()) {
+            return swap(live, loaded, graveyard, null);
+        }
+        return Flux.fromIterable(manifest.objects())
+                .concatMap(entry -> Mono.fromCallable(() -> {
+                    try (InputStream in = store.open(id, entry.file())) {
+                        return ArtifactFormat.JSON.readValue(in, SchemaObject.class);
+                    }
+                }).subscribeOn(Schedulers.boundedElastic()))
+                .collectList()
+                .flatMap(objects -> swap(live, loaded, graveyard, objects));
+    }
+
+    /** Swaps the loaded tables in and keeps the live schema's other objects: a tables-only restore. */
     public Mono<Void> swap(String live, String loaded, String graveyard) {
+        return swap(live, loaded, graveyard, null);
+    }
+
+    /**
+     * Makes {@code loaded}'s tables the tables of {@code live} in one atomic {@code RENAME TABLE} (every live
+     * table moves to {@code graveyard}, every loaded table into {@code live}) and {@code objects} its other
+     * objects. A table that carries triggers cannot be renamed into another schema, so the live objects are
+     * read (to be put back) and dropped first; after the rename the backup's objects are created, in order
+     * (views until each finds the views it reads). If any step fails, the database is put back as it was:
+     * the new objects dropped, the tables renamed back, the old objects recreated; the error is then raised.
+     * Then both helper schemas are dropped (a failure there is only logged: the data is in place). The
+     * rename waits at most {@link #SWAP_LOCK_WAIT_SECONDS} for its locks and then fails on the server, so a
+     * caller never has to cancel it half-way (cancelling would leave its outcome unknown).
+     *
+     * @param objects the objects the database is to have; null keeps the live ones (only its triggers are
+     *                dropped and recreated around the rename)
+     */
+    public Mono<Void> swap(String live, String loaded, String graveyard, List<SchemaObject> objects) {
         return withConnection(connection -> Statements.execute(connection, "CREATE DATABASE IF NOT EXISTS " + Identifiers.quote(live))
-                .then(tables(connection, live))
+                .then(SchemaObjects.read(connection, live))
+                .zipWith(tables(connection, live))
                 .zipWith(tables(connection, loaded))
                 .flatMap(t -> {
+                    List<SchemaObject> old = t.getT1().getT1();
+                    List<String> liveTables = t.getT1().getT2();
+                    List<String> loadedTables = t.getT2();
+                    List<SchemaObject> dropped = objects == null
+                            ? old.stream().filter(o -> o.kind().equals(SchemaObject.TRIGGER)).toList() : old;
+                    List<SchemaObject> wanted = objects == null ? dropped : objects;
                     List<String> renames = new ArrayList<>();
-                    for (String table : t.getT1()) {
+                    List<String> back = new ArrayList<>();
+                    for (String table : liveTables) {
                         renames.add(Identifiers.quote(live, table) + " TO " + Identifiers.quote(graveyard, table));
                     }
-                    for (String table : t.getT2()) {
+                    for (String table : loadedTables) {
                         renames.add(Identifiers.quote(loaded, table) + " TO " + Identifiers.quote(live, table));
+                        back.add(Identifiers.quote(live, table) + " TO " + Identifiers.quote(loaded, table));
                     }
-                    String sql = "RENAME TABLE " + String.join(", ", renames);
+                    for (String table : liveTables) {
+                        back.add(Identifiers.quote(graveyard, table) + " TO " + Identifiers.quote(live, table));
+                    }
+                    java.util.concurrent.atomic.AtomicBoolean renamed = new java.util.concurrent.atomic.AtomicBoolean();
+                    Mono<Void> change = ObjectScripts.drop(connection, live, dropped)
+                            .then(Statements.execute(connection, "RENAME TABLE " + String.join(", ", renames)))
+                            .then(Mono.fromRunnable(() -> renamed.set(true)))
+                            .then(ObjectScripts.create(connection, live, wanted, options.definers()));
+                    Mono<Void> putBack = Mono.defer(() -> SchemaObjects.read(connection, live)
+                            .flatMap(present -> ObjectScripts.drop(connection, live, present))
+                            .then(renamed.get() ? Statements.execute(connection, "RENAME TABLE " + String.join(", ", back)) : Mono.empty())
+                            .then(ObjectScripts.create(connection, live, dropped, options.definers())));
                     return Statements.execute(connection, "SET SESSION foreign_key_checks = 0")
                             .then(Statements.execute(connection, "SET SESSION lock_wait_timeout = " + SWAP_LOCK_WAIT_SECONDS))
                             .then(Statements.execute(connection, "DROP DATABASE IF EXISTS " + Identifiers.quote(graveyard)))
                             .then(Statements.execute(connection, "CREATE DATABASE " + Identifiers.quote(graveyard)))
-                            .then(Statements.execute(connection, sql))
-                            .doOnSuccess(v -> log.info("swapped {} tables into {}", t.getT2().size(), live));
+                            .then(change.onErrorResume(e -> putBack
+                                    .onErrorResume(x -> {
+                                        log.error("restoring {} failed ({}), and putting it back failed too: {}", live, e.toString(), x.toString());
+                                        return Mono.error(new IllegalStateException(describe(e)
+                                                + "; putting the database back failed as well (" + describe(x)
+                                                + "): the old tables are in " + graveyard + ", the backup's in " + loaded, e));
+                                    })
+                                    .then(Mono.error(e))))
+                            .doOnSuccess(v -> log.info("swapped {} tables and {} other objects into {}", loadedTables.size(),
+                                    wanted.size(), live));
                 })
                 .then(Statements.execute(connection, "DROP DATABASE IF EXISTS " + Identifiers.quote(graveyard))
                         .then(Statements.execute(connection, "DROP DATABASE IF EXISTS " + Identifiers.quote(loaded)))
@@ -186,6 +249,10 @@ public final class Loader {
                             log.warn("restored {}, but could not drop {} / {}: {}", live, graveyard, loaded, e.toString());
                             return Mono.empty();
                         })));
+    }
+
+    private static String describe(Throwable e) {
+        return e instanceof io.restorepoint.engine.SchemaObjectException ? e.getMessage() : TableException.rootMessage(e);
     }
 
     /** Drops a helper schema, if it is there. */

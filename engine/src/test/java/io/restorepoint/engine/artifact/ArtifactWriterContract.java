@@ -145,6 +145,6 @@ public abstract class ArtifactWriterContract {
                 new Manifest.Consistency("single-transaction", null, null, null, null, null, 1),
                 List.of(new Manifest.Table("t", "schema/t.sql", schema.sha256(), 0,
                         List.of(new Manifest.Column("id", "int(11)", true, false)), List.of(), List.of())),
-                0, schema.bytes(), null);
+                0, schema.bytes(), null, List.of());
     }
 }

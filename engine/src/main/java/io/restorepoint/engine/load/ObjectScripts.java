@@ -1,0 +1,121 @@
+package io.restorepoint.engine.load;
+
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.R2dbcException;
+import io.restorepoint.engine.SchemaObjectException;
+import io.restorepoint.engine.schema.SchemaObject;
+import io.restorepoint.engine.sql.Identifiers;
+import io.restorepoint.engine.sql.Statements;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Drops and creates schema objects in a database, each created under the session context it was dumped
+ * with (sql_mode, character set, collation, an event's time zone), so a trigger or routine body is parsed
+ * as it was written. Views are created in rounds: a view that reads a view not created yet fails with
+ * "doesn't exist" and is tried again in the next round, until every view is in or a round makes no
+ * progress (then the error of the first view left is raised).
+ */
+final class ObjectScripts {
+
+    /** ER_NO_SUCH_TABLE: a view reads a view (or table) that is not there yet. */
+    private static final int NO_SUCH_TABLE = 1146;
+    private static final String DEFAULT_MODE = "NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION";
+
+    private ObjectScripts() {
+    }
+
+    /** Drops {@code objects} from {@code schema}, later kinds first (events before triggers before routines …). */
+    static Mono<Void> drop(Connection connection, String schema, List<SchemaObject> objects) {
+        List<SchemaObject> order = new ArrayList<>(objects);
+        order.sort(Comparator.comparingInt((SchemaObject o) -> SchemaObject.KINDS.indexOf(o.kind())).reversed());
+        return reset(connection).thenMany(Flux.fromIterable(order))
+                .concatMap(o -> Statements.execute(connection, "DROP " + o.keyword() + " IF EXISTS " + Identifiers.quote(schema, o.name()))
+                        .onErrorMap(e -> new SchemaObjectException(o.kind(), o.name(), e)))
+                .then();
+    }
+
+    /** Creates {@code objects} in {@code schema}, in {@link SchemaObject#KINDS} order. */
+    static Mono<Void> create(Connection connection, String schema, List<SchemaObject> objects, DefinerPolicy definers) {
+        if (objects.isEmpty()) {
+            return Mono.empty();
+        }
+        List<SchemaObject> order = new ArrayList<>(objects);
+        order.sort(Comparator.comparingInt((SchemaObject o) -> SchemaObject.KINDS.indexOf(o.kind()))); // stable: keeps trigger order
+        List<SchemaObject> views = order.stream().filter(o -> o.kind().equals(SchemaObject.VIEW)).toList();
+        List<SchemaObject> before = order.stream().filter(o -> o.kind().equals(SchemaObject.SEQUENCE)).toList();
+        List<SchemaObject> after = order.stream()
+                .filter(o -> !o.kind().equals(SchemaObject.VIEW) && !o.kind().equals(SchemaObject.SEQUENCE)).toList();
+        return Statements.execute(connection, "USE " + Identifiers.quote(schema))
+                .thenMany(Flux.fromIterable(before).concatMap(o -> createOne(connection, schema, o, definers)))
+                .then(views(connection, schema, views, definers))
+                .thenMany(Flux.fromIterable(after).concatMap(o -> createOne(connection, schema, o, definers)))
+                .then(reset(connection));
+    }
+
+    /** Back to the loader's session after objects set their own context (also before a drop that follows a failure). */
+    static Mono<Void> reset(Connection connection) {
+        return Statements.execute(connection, "SET NAMES utf8mb4")
+                .then(Statements.execute(connection, "SET SESSION sql_mode = '" + DEFAULT_MODE + "', time_zone = '+00:00'"));
+    }
+
+    private static Mono<Void> views(Connection connection, String schema, List<SchemaObject> pending, DefinerPolicy definers) {
+        if (pending.isEmpty()) {
+            return Mono.empty();
+        }
+        List<SchemaObject> missing = new ArrayList<>();
+        List<Throwable> errors = new ArrayList<>();
+        return Flux.fromIterable(pending)
+                .concatMap(view -> createOne(connection, schema, view, definers)
+                        .onErrorResume(e -> {
+                            if (errorCode(e) == NO_SUCH_TABLE) {
+                                missing.add(view);
+                                errors.add(e);
+                                return Mono.empty();
+                            }
+                            return Mono.error(e);
+                        }))
+                .then(Mono.defer(() -> {
+                    if (missing.isEmpty()) {
+                        return Mono.empty();
+                    }
+                    if (missing.size() == pending.size()) {
+                        return Mono.error(errors.get(0)); // no progress: a view reads something the backup lacks
+                    }
+                    return views(connection, schema, missing, definers);
+                }));
+    }
+
+    private static Mono<Void> createOne(Connection connection, String schema, SchemaObject o, DefinerPolicy definers) {
+        StringBuilder session = new StringBuilder("SET SESSION sql_mode = ")
+                .append(Identifiers.stringLiteral(o.sqlMode() == null ? DEFAULT_MODE : o.sqlMode()));
+        if (o.characterSetClient() != null) {
+            session.append(", character_set_client = ").append(Identifiers.stringLiteral(o.characterSetClient()));
+        }
+        if (o.collationConnection() != null) {
+            session.append(", collation_connection = ").append(Identifiers.stringLiteral(o.collationConnection()));
+        }
+        session.append(", time_zone = ").append(Identifiers.stringLiteral(o.timeZone() == null ? "+00:00" : o.timeZone()));
+        Mono<Void> create = Statements.execute(connection, session.toString())
+                .then(Statements.execute(connection, definers.apply(o.statement())));
+        if (o.kind().equals(SchemaObject.SEQUENCE) && o.nextValue() != null) {
+            // the next value the sequence hands out, as in the source at the snapshot
+            create = create.then(Statements.execute(connection, "DO SETVAL(" + Identifiers.quote(schema, o.name()) + ", "
+                    + o.nextValue() + ", 0)"));
+        }
+        return create.onErrorMap(e -> e instanceof SchemaObjectException ? e : new SchemaObjectException(o.kind(), o.name(), e));
+    }
+
+    private static int errorCode(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof R2dbcException r) {
+                return r.getErrorCode();
+            }
+        }
+        return 0;
+    }
+}
