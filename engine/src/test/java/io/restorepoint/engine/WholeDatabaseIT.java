@@ -201,7 +201,9 @@ class WholeDatabaseIT {
                 full.totalRows(), full.totalBytes(), null, null);
         Map<String, Object> tables = LoaderIT.checksums(live);
         Map<String, String> objects = objects(live);
-        Sql.execute(db, "DELETE FROM audit_log");
+        // a table the backup does not hold, with a trigger: both go (the trigger cannot outlive its table)
+        Sql.execute(db, "DELETE FROM audit_log", "CREATE TABLE later (id INT PRIMARY KEY)",
+                "CREATE TRIGGER later_trigger BEFORE INSERT ON later FOR EACH ROW SET NEW.id = NEW.id + 1");
         Loader loader = new Loader(EngineFixtures.endpoint().connectionFactory(null), b.store(), new LoadOptions(2));
         loader.load(b.id(), v1, live + "_shadow", live, new LoadProgress()).block(Duration.ofMinutes(2));
         loader.swap(b.id(), v1, live, live + "_shadow", live + "_old").block(Duration.ofMinutes(1));

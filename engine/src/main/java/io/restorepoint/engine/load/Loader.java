@@ -206,7 +206,9 @@ public final class Loader {
                     List<String> loadedTables = t.getT2();
                     List<SchemaObject> dropped = objects == null
                             ? old.stream().filter(o -> o.kind().equals(SchemaObject.TRIGGER)).toList() : old;
-                    List<SchemaObject> wanted = objects == null ? dropped : objects;
+                    // tables-only: the old triggers come back on the new tables; those of a table the backup lacks go with it
+                    List<SchemaObject> wanted = objects != null ? objects
+                            : dropped.stream().filter(o -> loadedTables.contains(o.table())).toList();
                     List<String> renames = new ArrayList<>();
                     List<String> back = new ArrayList<>();
                     for (String table : liveTables) {
@@ -224,10 +226,17 @@ public final class Loader {
                             .then(Statements.execute(connection, "RENAME TABLE " + String.join(", ", renames)))
                             .then(Mono.fromRunnable(() -> renamed.set(true)))
                             .then(ObjectScripts.create(connection, live, wanted, options.definers()));
+                    // undo: drop what this swap touched (created, or failed to drop), tables back, the old objects again;
+                    // objects it never touched (a tables-only restore keeps views and routines) stay as they are
+                    java.util.Set<String> touched = new java.util.HashSet<>();
+                    dropped.forEach(o -> touched.add(o.kind() + " " + o.name()));
+                    wanted.forEach(o -> touched.add(o.kind() + " " + o.name()));
                     Mono<Void> putBack = Mono.defer(() -> SchemaObjects.read(connection, live)
-                            .flatMap(present -> ObjectScripts.drop(connection, live, present))
+                            .flatMap(present -> ObjectScripts.drop(connection, live,
+                                    present.stream().filter(o -> touched.contains(o.kind() + " " + o.name())).toList()))
                             .then(renamed.get() ? Statements.execute(connection, "RENAME TABLE " + String.join(", ", back)) : Mono.empty())
-                            .then(ObjectScripts.create(connection, live, dropped, options.definers())));
+                            .then(ObjectScripts.create(connection, live, dropped, options.definers()))
+                            .then(Statements.execute(connection, "DROP DATABASE IF EXISTS " + Identifiers.quote(graveyard))));
                     return Statements.execute(connection, "SET SESSION foreign_key_checks = 0")
                             .then(Statements.execute(connection, "SET SESSION lock_wait_timeout = " + SWAP_LOCK_WAIT_SECONDS))
                             .then(Statements.execute(connection, "DROP DATABASE IF EXISTS " + Identifiers.quote(graveyard)))
