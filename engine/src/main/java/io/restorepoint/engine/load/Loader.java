@@ -39,8 +39,10 @@ import java.util.stream.Collectors;
 public final class Loader {
 
     private static final Logger log = LoggerFactory.getLogger(Loader.class);
+    /** The sql_mode a load runs under (0 in an AUTO_INCREMENT column stays 0), and objects fall back to. */
+    static final String SQL_MODE = "NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION";
     private static final String SESSION = "SET SESSION foreign_key_checks = 0, unique_checks = 0, "
-            + "sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION', time_zone = '+00:00'";
+            + "sql_mode = '" + SQL_MODE + "', time_zone = '+00:00'";
 
     private final ConnectionFactory server;
     private final ArtifactStore store;

@@ -24,7 +24,7 @@ final class ObjectScripts {
 
     /** ER_NO_SUCH_TABLE: a view reads a view (or table) that is not there yet. */
     private static final int NO_SUCH_TABLE = 1146;
-    private static final String DEFAULT_MODE = "NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION";
+    private static final String DEFAULT_MODE = Loader.SQL_MODE;
 
     private ObjectScripts() {
     }
