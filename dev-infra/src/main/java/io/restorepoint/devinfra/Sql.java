@@ -99,4 +99,48 @@ public final class Sql {
         }
         return out;
     }
+
+    /**
+     * Every object of {@code schema} but its base tables, as the server shows it ({@code SHOW CREATE}, DEFINER
+     * and all; a trigger with its firing order, an event with its status), keyed {@code "<kind> <name>"}:
+     * equal maps mean equal views, triggers, routines, events and sequences.
+     *
+     * @param server connections to the server (no default database needed)
+     */
+    public static Map<String, String> objectDefinitions(ConnectionFactory server, String schema) {
+        String in = "'" + schema.replace("'", "''") + "'";
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (Map<String, Object> row : query(server, "SELECT TABLE_NAME FROM information_schema.VIEWS WHERE TABLE_SCHEMA = " + in)) {
+            String name = (String) row.get("TABLE_NAME");
+            out.put("view " + name, String.valueOf(query(server, "SHOW CREATE VIEW " + qualified(schema, name)).get(0).get("Create View")));
+        }
+        for (Map<String, Object> row : query(server, "SELECT TRIGGER_NAME, ACTION_ORDER FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = " + in)) {
+            String name = (String) row.get("TRIGGER_NAME");
+            out.put("trigger " + name, row.get("ACTION_ORDER") + " " + query(server, "SHOW CREATE TRIGGER " + qualified(schema, name))
+                    .get(0).get("SQL Original Statement"));
+        }
+        for (Map<String, Object> row : query(server, "SELECT ROUTINE_NAME, ROUTINE_TYPE FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = " + in)) {
+            String name = (String) row.get("ROUTINE_NAME");
+            String type = (String) row.get("ROUTINE_TYPE");
+            String column = type.equals("FUNCTION") ? "Create Function" : "Create Procedure";
+            out.put(type.toLowerCase(java.util.Locale.ROOT) + " " + name,
+                    String.valueOf(query(server, "SHOW CREATE " + type + " " + qualified(schema, name)).get(0).get(column)));
+        }
+        for (Map<String, Object> row : query(server, "SELECT EVENT_NAME, STATUS FROM information_schema.EVENTS WHERE EVENT_SCHEMA = " + in)) {
+            String name = (String) row.get("EVENT_NAME");
+            out.put("event " + name, row.get("STATUS") + " " + query(server, "SHOW CREATE EVENT " + qualified(schema, name))
+                    .get(0).get("Create Event"));
+        }
+        for (Map<String, Object> row : query(server, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + in
+                + " AND TABLE_TYPE = 'SEQUENCE'")) {
+            String name = (String) row.get("TABLE_NAME");
+            out.put("sequence " + name, String.valueOf(query(server, "SHOW CREATE SEQUENCE " + qualified(schema, name))
+                    .get(0).get("Create Table")));
+        }
+        return out;
+    }
+
+    private static String qualified(String schema, String name) {
+        return "`" + schema.replace("`", "``") + "`.`" + name.replace("`", "``") + "`";
+    }
 }

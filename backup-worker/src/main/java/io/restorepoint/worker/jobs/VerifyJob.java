@@ -8,7 +8,6 @@ import io.restorepoint.engine.load.LoadProgress;
 import io.restorepoint.engine.load.Loader;
 import io.restorepoint.schemas.command.VerifyRequested;
 import io.restorepoint.schemas.job.JobInfo;
-import io.restorepoint.schemas.job.JobResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -18,9 +17,10 @@ import java.util.Optional;
 
 /**
  * Runs a {@code verify_backup} job: "test your restores", made automatic. The artifact's checksums are
- * checked, it is loaded into a scratch schema exactly as a restore would load it, every table's row
- * count is compared with the manifest, and the scratch schema is dropped. The project's data is not
- * touched.
+ * checked, it is loaded into a scratch schema exactly as a restore would load it (every table's row count
+ * is compared with the manifest), then the loaded copy is compared with the backup: every table's rows by
+ * their row checksum, every view, trigger, routine and sequence by its definition as the server reads it
+ * back ({@code Loader.compare}). The scratch schema is dropped. The project's data is not touched.
  */
 @Component
 public class VerifyJob {
@@ -58,7 +58,9 @@ public class VerifyJob {
             run.progressFrom(() -> RestoreJob.info(progress.snapshot()));
             try {
                 run.await(loader.load(id, manifest, scratch, command.database(), progress));
-                run.done(BackupJob.finalInfo(manifest), new JobResult(manifest.totalRows(), 0));
+                progress.phase("compare");
+                run.await(loader.compare(id, manifest, scratch));
+                run.done(BackupJob.finalInfo(manifest), BackupJob.result(manifest, 0, BackupJob.tablesOnlyNotes(manifest, false)));
                 log.info("job {}: version {} of {} verified ({} rows)", command.commandId(), command.version(),
                         command.project(), manifest.totalRows());
             } catch (RuntimeException e) {

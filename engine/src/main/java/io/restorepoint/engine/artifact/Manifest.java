@@ -102,9 +102,17 @@ public record Manifest(
      * @param columns      every column, generated ones included (they are in the DDL, not the data)
      * @param primaryKey   primary key columns
      * @param chunks       data files in key order
+     * @param rowChecksum  the sum (mod 2^64, hex) of a CRC-32C of each row as encoded in the chunks, whatever
+     *                     their order ({@code InsertEncoder}); a verify reads the loaded copy back and compares.
+     *                     Null in artifacts written before format 3
      */
     public record Table(String name, String schemaFile, String schemaSha256, long rows, List<Column> columns,
-            List<String> primaryKey, List<Chunk> chunks) {
+            List<String> primaryKey, List<Chunk> chunks, String rowChecksum) {
+
+        public Table(String name, String schemaFile, String schemaSha256, long rows, List<Column> columns,
+                List<String> primaryKey, List<Chunk> chunks) {
+            this(name, schemaFile, schemaSha256, rows, columns, primaryKey, chunks, null);
+        }
     }
 
     /** A column: name, full type, nullability, and whether it is generated (not in the data). */

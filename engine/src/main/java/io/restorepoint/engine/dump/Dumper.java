@@ -247,7 +247,7 @@ public final class Dumper {
                     .then(Mono.fromCallable(files::finish))
                     .doOnError(e -> files.abandon())
                     .doOnCancel(files::abandon)
-                    .doOnNext(chunks -> state.done(task, chunks, files.rows(), progress))
+                    .doOnNext(chunks -> state.done(task, chunks, files.rows(), files.checksum(), progress))
                     .onErrorMap(e -> !(e instanceof TableException), e -> new TableException(table.name(), e))
                     .then();
         }
@@ -261,6 +261,7 @@ public final class Dumper {
         private final List<Manifest.Chunk> chunks = new ArrayList<>();
         private int inFlight;
         private long rows;
+        private long checksum;
 
         TableState(ChunkPlan plan, LongAdder counter) {
             this.plan = plan;
@@ -275,10 +276,12 @@ public final class Dumper {
             return task;
         }
 
-        synchronized void done(ChunkPlan.Task task, List<Manifest.Chunk> written, long taskRows, DumpProgress progress) {
+        synchronized void done(ChunkPlan.Task task, List<Manifest.Chunk> written, long taskRows, long taskChecksum,
+                DumpProgress progress) {
             plan.completed(task, taskRows);
             chunks.addAll(written);
             rows += taskRows;
+            checksum += taskChecksum;
             inFlight--;
             if (inFlight == 0 && plan.exhausted()) {
                 progress.finished(plan.table().name(), rows);
@@ -292,7 +295,7 @@ public final class Dumper {
             return new Manifest.Table(table.name(), ArtifactFormat.schemaFile(table.name()), schemaSha, rows,
                     table.columns().stream().map(c -> new Manifest.Column(c.name(), c.columnType(), c.nullable(),
                             c.generated())).toList(),
-                    table.primaryKey(), sorted);
+                    table.primaryKey(), sorted, Long.toUnsignedString(checksum, 16));
         }
     }
 

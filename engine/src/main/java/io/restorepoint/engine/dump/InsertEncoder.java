@@ -18,6 +18,10 @@ import java.util.List;
  * string literal. Statements hold at most {@code maxRows} rows or about {@code maxBytes} bytes, so a
  * restore runs them as bounded transactions. The table name is not qualified: a statement loads into
  * whatever database the restoring connection uses.
+ *
+ * <p>It also sums a CRC-32C of every row's encoded values ({@link #checksum()}): the rows of a table as
+ * the dump read them, independent of their order and of how they were cut into chunks, so a verify can
+ * read a loaded copy back through the same encoder and compare.
  */
 public final class InsertEncoder {
 
@@ -27,6 +31,8 @@ public final class InsertEncoder {
     private final int maxBytes;
     private final SqlText sql = new SqlText(1 << 16);
     private int rowsInStatement;
+    private final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    private long checksum;
 
     public InsertEncoder(String table, List<ColumnInfo> columns, int maxRows, int maxBytes) {
         this.header = ("INSERT INTO " + Identifiers.quote(table) + " ("
@@ -45,6 +51,7 @@ public final class InsertEncoder {
             sql.append((byte) ',');
             sql.append((byte) '\n');
         }
+        int start = sql.length();
         sql.append((byte) '(');
         for (int i = 0; i < kinds.length; i++) {
             if (i > 0) {
@@ -62,10 +69,18 @@ public final class InsertEncoder {
             }
         }
         sql.append((byte) ')');
+        crc.reset();
+        sql.update(crc, start);
+        checksum += crc.getValue();
         rowsInStatement++;
         if (rowsInStatement >= maxRows || sql.length() >= maxBytes) {
             endStatement(out);
         }
+    }
+
+    /** The sum of the rows' CRC-32C values so far (mod 2^64). */
+    public long checksum() {
+        return checksum;
     }
 
     /** Ends the open statement, if any, and writes it out. */

@@ -71,6 +71,11 @@ final class TableFileWriter {
         return rows;
     }
 
+    /** The rows' checksum ({@link InsertEncoder#checksum()}). */
+    long checksum() {
+        return encoder.checksum();
+    }
+
     /** Closes the open file, if any, whether or not the dump succeeded. */
     void abandon() {
         if (sink != null) {

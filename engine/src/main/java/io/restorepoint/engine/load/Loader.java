@@ -54,6 +54,12 @@ public final class Loader {
         this.options = options;
     }
 
+    /** This loader with another DEFINER policy for the objects it creates (a restore request's choice); null keeps its own. */
+    public Loader withDefiners(DefinerPolicy definers) {
+        return definers == null || definers == options.definers() ? this
+                : new Loader(server, store, new LoadOptions(options.connections(), definers));
+    }
+
     /**
      * Verifies the artifact, then creates {@code target} (dropping a leftover of that name) with the
      * character set of {@code likeDatabase}, and loads every table into it.
@@ -168,14 +174,28 @@ public final class Loader {
         if (!manifest.capturesObjects()) {
             return swap(live, loaded, graveyard, null);
         }
-        return Flux.fromIterable(manifest.objects())
+        return objects(id, manifest).flatMap(objects -> swap(live, loaded, graveyard, objects));
+    }
+
+    /** The artifact's schema objects (none for format 1 and 2), as the manifest lists them. */
+    private Mono<List<SchemaObject>> objects(ArtifactId id, Manifest manifest) {
+        return Flux.fromIterable(manifest.capturesObjects() ? manifest.objects() : List.<Manifest.ObjectEntry>of())
                 .concatMap(entry -> Mono.fromCallable(() -> {
                     try (InputStream in = store.open(id, entry.file())) {
                         return ArtifactFormat.JSON.readValue(in, SchemaObject.class);
                     }
                 }).subscribeOn(Schedulers.boundedElastic()))
-                .collectList()
-                .flatMap(objects -> swap(live, loaded, graveyard, objects));
+                .collectList();
+    }
+
+    /**
+     * Compares {@code copy}, into which {@link #load} loaded the artifact, with the artifact: every table's
+     * rows and row checksum, and every object's definition ({@link CopyCheck}). The objects are created in
+     * {@code copy} for this. Fails with the first difference.
+     */
+    public Mono<Void> compare(ArtifactId id, Manifest manifest, String copy) {
+        return objects(id, manifest).flatMap(objects -> withConnection(connection ->
+                CopyCheck.compare(connection, manifest, copy, objects, options.definers()).thenReturn(Boolean.TRUE))).then();
     }
 
     /** Swaps the loaded tables in and keeps the live schema's other objects: a tables-only restore. */

@@ -3,6 +3,7 @@ package io.restorepoint.engine.load;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.R2dbcException;
 import io.restorepoint.engine.SchemaObjectException;
+import io.restorepoint.engine.TableException;
 import io.restorepoint.engine.schema.SchemaObject;
 import io.restorepoint.engine.sql.Identifiers;
 import io.restorepoint.engine.sql.Statements;
@@ -24,6 +25,10 @@ final class ObjectScripts {
 
     /** ER_NO_SUCH_TABLE: a view reads a view (or table) that is not there yet. */
     private static final int NO_SUCH_TABLE = 1146;
+    /** ER_NO_SUCH_USER: "The user specified as a definer ('x'@'%') does not exist". */
+    private static final int ER_NO_SUCH_USER = 1449;
+    /** ER_SPECIFIC_ACCESS_DENIED_ERROR: naming another definer needs SUPER / SET USER. */
+    private static final int ER_SPECIFIC_ACCESS_DENIED = 1227;
     private static final String DEFAULT_MODE = Loader.SQL_MODE;
 
     private ObjectScripts() {
@@ -101,13 +106,39 @@ final class ObjectScripts {
         }
         session.append(", time_zone = ").append(Identifiers.stringLiteral(o.timeZone() == null ? "+00:00" : o.timeZone()));
         Mono<Void> create = Statements.execute(connection, session.toString())
-                .then(Statements.execute(connection, definers.apply(o.statement())));
+                .then(Statements.execute(connection, definers.apply(o.statement())))
+                .then(unknownDefiner(connection, o));
         if (o.kind().equals(SchemaObject.SEQUENCE) && o.nextValue() != null) {
             // the next value the sequence hands out, as in the source at the snapshot
             create = create.then(Statements.execute(connection, "DO SETVAL(" + Identifiers.quote(schema, o.name()) + ", "
                     + o.nextValue() + ", 0)"));
         }
-        return create.onErrorMap(e -> e instanceof SchemaObjectException ? e : new SchemaObjectException(o.kind(), o.name(), e));
+        return create.onErrorMap(e -> e instanceof SchemaObjectException ? e : definerProblem(o, e, definers));
+    }
+
+    /**
+     * An account with SUPER / SET USER may name a definer the server does not know: the object is created
+     * with only a warning, and fails each time it is used. A restore that would leave such an object fails
+     * instead, with the same advice as the error an account without SUPER gets.
+     */
+    private static Mono<Void> unknownDefiner(Connection connection, SchemaObject o) {
+        return Statements.query(connection, "SHOW WARNINGS", row -> new Object[] {row.get(1, Number.class), row.get(2, String.class)})
+                .filter(w -> w[0] != null && ((Number) w[0]).intValue() == ER_NO_SUCH_USER)
+                .next()
+                .flatMap(w -> Mono.error(new SchemaObjectException(o.kind(), o.name(), w[1] + DEFINER_ADVICE)));
+    }
+
+    private static final String DEFINER_ADVICE = " (the backup keeps each object's definer; create that account on this server, "
+            + "give the restoring account SET USER / SUPER, or restore with definers \"restoring_account\" so that the objects "
+            + "run as the restoring account)";
+
+    /** The server's error, with what to do when it is about the object's DEFINER. */
+    private static SchemaObjectException definerProblem(SchemaObject o, Throwable e, DefinerPolicy definers) {
+        int code = errorCode(e);
+        if (definers == DefinerPolicy.KEEP && (code == ER_NO_SUCH_USER || code == ER_SPECIFIC_ACCESS_DENIED)) {
+            return new SchemaObjectException(o.kind(), o.name(), TableException.rootMessage(e) + DEFINER_ADVICE);
+        }
+        return new SchemaObjectException(o.kind(), o.name(), e);
     }
 
     private static int errorCode(Throwable e) {

@@ -17,7 +17,9 @@ import java.util.function.Function;
  * the objects are those of the moment the data is from (DDL is not transactional: a definition changed
  * during the dump is read as it is when this runs, right after the snapshot is taken). An object whose
  * definition cannot be read (no privilege: {@code SHOW CREATE PROCEDURE} then gives no body) fails the read
- * with its name: a backup never leaves one out silently.
+ * with its name, and an account that lacks a privilege the server needs to show a kind of object at all
+ * fails the read before anything is read ({@link ReadPrivileges}): a backup never leaves one out silently.
+ * The read makes {@code database} the connection's default database.
  */
 public final class SchemaObjects {
 
@@ -25,7 +27,12 @@ public final class SchemaObjects {
     }
 
     public static Mono<List<SchemaObject>> read(Connection connection, String database) {
-        return sequences(connection, database)
+        // with the database as the session's default, SHOW CREATE VIEW names the view and the tables of the
+        // same database unqualified, so the definition can be created in another schema (a verify's copy)
+        return Flux.from(connection.createStatement("USE " + Identifiers.quote(database)).execute())
+                .concatMap(io.r2dbc.spi.Result::getRowsUpdated)
+                .then(ReadPrivileges.check(connection, database))
+                .thenMany(sequences(connection, database))
                 .concatWith(views(connection, database))
                 .concatWith(routines(connection, database, SchemaObject.FUNCTION))
                 .concatWith(routines(connection, database, SchemaObject.PROCEDURE))

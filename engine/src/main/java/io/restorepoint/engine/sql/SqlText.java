@@ -38,6 +38,11 @@ public final class SqlText {
         return len;
     }
 
+    /** Feeds the bytes from {@code from} to the end into {@code checksum}. */
+    public void update(java.util.zip.Checksum checksum, int from) {
+        checksum.update(buf, from, len - from);
+    }
+
     public void append(byte b) {
         ensure(1);
         buf[len++] = b;

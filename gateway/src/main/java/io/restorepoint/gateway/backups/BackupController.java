@@ -1,5 +1,6 @@
 package io.restorepoint.gateway.backups;
 
+import io.restorepoint.schemas.command.RestoreRequested;
 import io.restorepoint.gateway.audit.AuditFilter;
 import io.restorepoint.gateway.projects.ProjectAccess;
 import io.restorepoint.gateway.projects.ProjectViews;
@@ -70,19 +71,19 @@ public class BackupController {
     }
 
     /**
-     * Restores a version: {@code {version}} → {@code result {project, version, last_restored, job.token,
+     * Restores a version: {@code {version, definers?}} → {@code result {project, version, last_restored, job.token,
      * safety_backup {version, job.token}}}, {@code data {}}. A safety backup of the current data is taken
      * first, as a version of its own; 422 "backup version invalid" for version 0 or a version that is not
      * a complete backup.
      */
-    @io.swagger.v3.oas.annotations.Operation(summary = "Restore a version (job restore_project)", description = "Takes a safety backup of the current data first (a version of its own), verifies the artifact, loads it aside and swaps it in atomically. 422 backup version invalid for version 0 or a version that is not a complete backup; a failed restore ends its job rejected with code 1003.",
+    @io.swagger.v3.oas.annotations.Operation(summary = "Restore a version (job restore_project)", description = "Takes a safety backup of the current data first (a version of its own), verifies the artifact, loads it aside and swaps it in atomically. It is a restore, not a merge: tables, views, triggers, routines, events and sequences the backup does not hold are removed. Body {version, definers?}: definers \"keep\" (default: each object keeps its DEFINER) or \"restoring_account\" (objects run as the account the worker restores with). 422 naming the parameter for another definers value; 422 backup version invalid for version 0 or a version that is not a complete backup; a failed restore ends its job rejected with code 1003.",
             responses = @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "Accepted",
                     content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json",
                             examples = @io.swagger.v3.oas.annotations.media.ExampleObject(value = "{\"success\":true,\"result\":{\"project\":\"demo\",\"version\":1,\"last_restored\":1613565541.4195538,\"job.token\":\"7c136ddb-4dfa-4ec1-bad4-15067cbf80d9\",\"safety_backup\":{\"version\":4,\"job.token\":\"1d3e9a52-0c2b-4f0e-9a33-6f3f7c1e2a10\"},\"queue_position\":1},\"data\":{}}"))))
     @PostMapping(path = "/restore", consumes = MediaType.APPLICATION_JSON_VALUE)
     public Mono<Envelope> restore(@PathVariable String project, @RequestBody(required = false) JsonNode body,
             ServerWebExchange exchange) {
-        return asMember(project, (caller, args) -> backups.restore(caller, project, args.requiredInt("version")), body)
+        return asMember(project, (caller, args) -> backups.restore(caller, project, args.requiredInt("version"), definers(args)), body)
                 .doOnNext(accepted -> AuditFilter.noteJob(exchange, accepted.jobToken()))
                 .map(accepted -> {
                     Map<String, Object> result = new LinkedHashMap<>();
@@ -94,6 +95,17 @@ public class BackupController {
                     result.put("queue_position", accepted.queuePosition());
                     return Envelope.ok(result, Map.of());
                 });
+    }
+
+    /** {@code definers}: absent, "keep" or "restoring_account"; 422 naming the parameter otherwise. */
+    private static String definers(Arguments args) {
+        String definers = args.optionalText("definers");
+        if (definers != null && !definers.equals(RestoreRequested.DEFINERS_KEEP) && !definers.equals(RestoreRequested.DEFINERS_RESTORING_ACCOUNT)) {
+            throw Arguments.invalid("definers", "definers must be \"" + RestoreRequested.DEFINERS_KEEP + "\" (each view, trigger, "
+                    + "routine and event keeps its DEFINER) or \"" + RestoreRequested.DEFINERS_RESTORING_ACCOUNT
+                    + "\" (they run as the restoring account)");
+        }
+        return definers;
     }
 
     /**

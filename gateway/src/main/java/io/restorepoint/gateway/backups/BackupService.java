@@ -122,6 +122,11 @@ public class BackupService {
      * restore, which refuses to run unless that backup is committed.
      */
     public Mono<RestoreAccepted> restore(Caller caller, String gid, int version) {
+        return restore(caller, gid, version, null);
+    }
+
+    /** As {@link #restore(Caller, String, int)}, with the DEFINER policy of the request (null: the worker's default). */
+    public Mono<RestoreAccepted> restore(Caller caller, String gid, int version, String definers) {
         String token = UUID.randomUUID().toString();
         String safetyToken = UUID.randomUUID().toString();
         double now = EpochSeconds.now();
@@ -135,7 +140,7 @@ public class BackupService {
                                         .flatMap(safety -> {
                                             RestoreRequested restore = new RestoreRequested(SchemaVersion.V1, token, gid,
                                                     project.database(), version, safety.version(), safetyToken,
-                                                    caller.userId(), now);
+                                                    caller.userId(), now, definers);
                                             return jobs.insertQueued(token, gid, JobType.RESTORE_PROJECT.wire(), version,
                                                             caller.userId(), now)
                                                     .thenReturn(new Planned(List.of(safety, restore), admitted.getT1(),

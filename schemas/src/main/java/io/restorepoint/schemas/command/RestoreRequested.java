@@ -20,6 +20,11 @@ import java.util.Objects;
  * @param safetyJobToken the safety backup's job token
  * @param requestedBy    the authenticated user
  * @param requestedAt    acceptance time, epoch seconds
+ * @param definers       whose rights the restored views, triggers, routines and events run with:
+ *                       {@value #DEFINERS_KEEP} (each keeps the DEFINER it had) or {@value #DEFINERS_RESTORING_ACCOUNT}
+ *                       (each runs as the account the worker restores with, for a server where that account may not
+ *                       name other definers); absent: the worker's configured default. A worker rejects the job
+ *                       (nothing restored) for a value it does not know
  */
 public record RestoreRequested(
         @JsonProperty("schema_version") int schemaVersion,
@@ -30,10 +35,13 @@ public record RestoreRequested(
         @JsonProperty("safety_version") int safetyVersion,
         @JsonProperty("safety_job_token") String safetyJobToken,
         @JsonProperty("requested_by") String requestedBy,
-        @JsonProperty("requested_at") double requestedAt) implements JobCommand {
+        @JsonProperty("requested_at") double requestedAt,
+        @JsonProperty("definers") String definers) implements JobCommand {
 
     public static final String TYPE = "restore.requested";
     public static final String CE_TYPE = "io.restorepoint.command.restore-requested.v1";
+    public static final String DEFINERS_KEEP = "keep";
+    public static final String DEFINERS_RESTORING_ACCOUNT = "restoring_account";
 
     public RestoreRequested {
         Objects.requireNonNull(commandId, "command_id");

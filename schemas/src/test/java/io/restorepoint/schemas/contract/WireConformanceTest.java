@@ -56,7 +56,9 @@ class WireConformanceTest {
                 new BackupRequested(SchemaVersion.V1, TOKEN, "demo", "scrap_demo", 3, "First backup", "quick start",
                         "admin", 1613565541.4195538),
                 new BackupRequested(SchemaVersion.V1, TOKEN, "demo", "scrap_demo", 4, null, null, null, 1.5),
-                new RestoreRequested(SchemaVersion.V1, TOKEN, "demo", "scrap_demo", 1, 5, "f7b9", "admin", 2.5),
+                new RestoreRequested(SchemaVersion.V1, TOKEN, "demo", "scrap_demo", 1, 5, "f7b9", "admin", 2.5, null),
+                new RestoreRequested(SchemaVersion.V1, TOKEN, "demo", "scrap_demo", 1, 5, "f7b9", "admin", 2.5,
+                        RestoreRequested.DEFINERS_RESTORING_ACCOUNT),
                 new VerifyRequested(SchemaVersion.V1, TOKEN, "demo", "scrap_demo", 1, "admin", 2.5),
                 new ImportRequested(SchemaVersion.V1, TOKEN, "demo", "scrap_demo", "imports/" + TOKEN, "admin", 2.5));
         for (JobCommand command : commands) {
@@ -77,7 +79,11 @@ class WireConformanceTest {
                         JobFailure.processError(JobType.VERIFY_BACKUP, "checksum mismatch", "pesaje"), null),
                 new JobEvent(SchemaVersion.V1, "e3", TOKEN, "demo", JobType.IMPORT_DATA, JobStatus.DONE,
                         new JobInfo(10, 0, "rows", "done", null), 1.5, 4.5, 3, null, "worker-1", null,
-                        new JobResult(7, 0, Map.of("pesaje", new JobResult.TableCount(7, 3)))));
+                        new JobResult(7, 0, Map.of("pesaje", new JobResult.TableCount(7, 3)))),
+                new JobEvent(SchemaVersion.V1, "e4", TOKEN, "demo", JobType.RESTORE_PROJECT, JobStatus.DONE,
+                        new JobInfo(10, 0, "rows", "done", null), 1.5, 4.5, 3, null, "worker-1", null,
+                        new JobResult(10, 0, null, Map.of("view", 2, "trigger", 3),
+                                List.of("backup version 1 is artifact format 1, written before backups held views"))));
         for (JobEvent event : events) {
             assertValid(JobEvent.CE_TYPE + ".json", JsonSerde.<CcEvent>serializer().serialize("t", event));
         }

@@ -1,0 +1,47 @@
+package io.restorepoint.worker.jobs;
+
+import io.restorepoint.engine.artifact.ArtifactFormat;
+import io.restorepoint.engine.artifact.Manifest;
+import io.restorepoint.schemas.job.JobResult;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What a done event says about the objects of the backup it used, and what an older format lacks. */
+class JobResultOfManifestTest {
+
+    private static Manifest manifest(int format, List<Manifest.ObjectEntry> objects) {
+        return new Manifest(format, "restorepoint/test", "demo", 7, "token", "scrap_demo", Instant.EPOCH, Instant.EPOCH,
+                new Manifest.Server("11.4.5-MariaDB", "mariadb"), null, List.of(), 120, 4096, null, objects);
+    }
+
+    @Test
+    void aWholeDatabaseBackupCountsItsObjectsByKindAndHasNothingToNote() {
+        Manifest m = manifest(ArtifactFormat.VERSION, List.of(
+                new Manifest.ObjectEntry("view", "a", null, "objects/view/a.json", "x"),
+                new Manifest.ObjectEntry("view", "b", null, "objects/view/b.json", "x"),
+                new Manifest.ObjectEntry("trigger", "t", "orders", "objects/trigger/t.json", "x")));
+        JobResult result = BackupJob.result(m, 0, BackupJob.tablesOnlyNotes(m, true));
+        assertThat(result.rows()).isEqualTo(120);
+        assertThat(result.objects()).isEqualTo(Map.of("view", 2, "trigger", 1));
+        assertThat(result.notes()).isNull();
+        assertThat(BackupJob.result(manifest(ArtifactFormat.VERSION, List.of()), 0, null).objects())
+                .as("a database without objects: an empty count, not an absent one").isEmpty();
+    }
+
+    @Test
+    void aTablesOnlyArtifactSaysWhatItLacks() {
+        Manifest m = manifest(ArtifactFormat.TABLES_ONLY_VERSION, null);
+        JobResult restored = BackupJob.result(m, 0, BackupJob.tablesOnlyNotes(m, true));
+        assertThat(restored.objects()).as("the format records no objects: no count").isNull();
+        assertThat(restored.notes()).singleElement().asString()
+                .startsWith("backup version 7 is artifact format 1, written before backups held views, triggers, routines, "
+                        + "events and sequences: it has base tables only")
+                .contains("the database kept its own views");
+        assertThat(BackupJob.tablesOnlyNotes(m, false)).singleElement().asString().endsWith("so only those were verified");
+    }
+}
