@@ -716,6 +716,13 @@ function versionRow(v) {
       dataset: { role: 'verified' },
       text: v.verified.status === 'passed' ? 'verified' : `verify ${v.verified.status}`,
     }) : null;
+  const incomplete = v.skipped && v.skipped.length
+    ? h('span', {
+      class: 'badge bad',
+      title: `left out: ${skippedText(v.skipped)}`,
+      dataset: { role: 'incomplete' },
+      text: `incomplete: ${v.skipped.length} left out`,
+    }) : null;
   const action = (name, label, enabled, extra = '') => h('button', {
     type: 'button', class: `small ${extra}`.trim(), dataset: { action: name, version: v.version },
     'aria-label': `${label} version ${v.version}`, disabled: !enabled,
@@ -731,6 +738,7 @@ function versionRow(v) {
     cell('Status', { class: 'status-cell' },
       h('span', { class: `badge ${valid ? 'ok' : pending ? 'busy' : 'bad'}`, dataset: { role: 'status' }, text: v.status || '?' }),
       verified ? ' ' : null, verified,
+      incomplete ? ' ' : null, incomplete,
       pending ? h('span', { class: 'version-progress', dataset: { progressVersion: v.version } }) : null),
     cell('Size', { class: 'num' }, v.size !== undefined ? fmt.bytes(v.size) : '–'),
     cell('Actions', { class: 'actions-cell' },
@@ -739,6 +747,11 @@ function versionRow(v) {
         action('verify', 'Verify', valid),
         action('restore', 'Restore', valid, 'warn'),
         action('delete', 'Delete', !pending, 'danger-outline'))));
+}
+
+/** "trigger audit (reason); every view (reason)": what a backup left out, for a title or a callout. */
+function skippedText(skipped) {
+  return skipped.map((o) => `${o.name === '*' ? `every ${o.kind}` : `${o.kind} ${o.name}`} (${o.reason})`).join('; ');
 }
 
 /** The progress of a pending version's backup job, in its row. */
@@ -874,6 +887,9 @@ async function restoreVersion(v, button) {
       h('p', { class: 'callout', text: 'A safety backup of the current data is taken first, as a new version, so you can go back to it.' }),
       v.verified && v.verified.status !== 'passed'
         ? h('p', { class: 'callout danger', text: `The last verification of this version failed (${fmt.epoch(v.verified.timestamp)}): the restore will probably be refused.` })
+        : null,
+      v.skipped && v.skipped.length
+        ? h('p', { class: 'callout danger', dataset: { role: 'incomplete' }, text: `This version is not the whole database: the backup left out ${skippedText(v.skipped)}. After the restore the database does not have them.` })
         : null,
       h('p', { class: 'muted', text: 'The restore is atomic: if it fails, the data stays exactly as it is now.' }),
     ],

@@ -839,7 +839,7 @@ public final class BackupBench {
 
     /**
      * The restore's steps by the backup-worker's log (millisecond timestamps, same host clock), relative to
-     * the request: "restore of ..." (the safety check passed, verify starts), "swapped N tables into ..."
+     * the request: "restore of ..." (the safety check passed, verify starts), "swapped N tables [and M other objects] into ..."
      * (the RENAME TABLE committed), "... restored to version" (just before the done event). Null if the
      * lines are not found.
      */
@@ -853,7 +853,7 @@ public final class BackupBench {
                     if (line.contains("job " + token + ": restore of ")) {
                         start = logTime(line);
                     } else if (!Double.isNaN(start) && Double.isNaN(swapped) && line.contains("swapped ")
-                            && line.contains(" tables into " + DATABASE)) {
+                            && line.contains(" into " + DATABASE) && line.contains(" tables ")) {
                         swapped = logTime(line);
                     } else if (line.contains("job " + token + ": ") && line.contains(" restored to version ")) {
                         restored = logTime(line);

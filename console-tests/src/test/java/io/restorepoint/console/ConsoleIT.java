@@ -505,6 +505,32 @@ class ConsoleIT {
         browser.screenshot("console-1280", false);
     }
 
+    @Test
+    @Order(16)
+    void aVersionThatLeftObjectsOutIsMarkedAndItsRestoreSaysSo() {
+        // a worker allowed to skip what it cannot read (RP_BACKUP_SKIP_UNREADABLE_OBJECTS) records this on the version
+        var control = stack.database().connectionFactory(LocalStack.CONTROL_DATABASE);
+        Sql.execute(control, "UPDATE backup_versions SET skipped_json = '[{\"kind\":\"trigger\",\"name\":\"*\","
+                + "\"reason\":\"the backup account lacks TRIGGER\"}]' WHERE project_gid = '" + PROJECT + "' AND version = " + reloaded);
+        try {
+            page.reload();
+            expect(page.locator("#dashboard")).isVisible();
+            Locator badge = versionRow(reloaded).locator("[data-role=incomplete]");
+            expect(badge).hasText("incomplete: 1 left out");
+            expect(badge).hasAttribute("title", "left out: every trigger (the backup account lacks TRIGGER)");
+            expect(versionRow(knownGood).locator("[data-role=incomplete]")).hasCount(0);
+
+            button(versionRow(reloaded), "Restore version " + reloaded).click();
+            Locator dialog = page.locator("#confirm-dialog");
+            expect(dialog.locator("[data-role=incomplete]")).hasText("This version is not the whole database: the backup left out "
+                    + "every trigger (the backup account lacks TRIGGER). After the restore the database does not have them.");
+            page.locator("#confirm-cancel").click();
+            expect(dialog).isHidden();
+        } finally {
+            Sql.execute(control, "UPDATE backup_versions SET skipped_json = NULL WHERE project_gid = '" + PROJECT + "' AND version = " + reloaded);
+        }
+    }
+
     // -----------------------------------------------------------------------------------------------
     // helpers
 

@@ -139,6 +139,26 @@ class BackupApiIT {
     }
 
     @Test
+    void aBackupThatLeftObjectsOutIsListedWithWhatItLacks() {
+        JsonNode created = create("alice", "{\"created_by\":\"partial\"}", 200).get("result");
+        String partial = created.get("job.token").asString();
+        int version = created.get("version").asInt();
+        String whole = create("alice", "{\"created_by\":\"whole\"}", 200).get("result").get("job.token").asString();
+        publish(whole, JobStatus.DONE, null, new JobResult(10, 99, null, java.util.Map.of("view", 2), null, null));
+        publish(partial, JobStatus.DONE, null, new JobResult(10, 99, null, java.util.Map.of("view", 2), null,
+                java.util.List.of(new JobResult.SkippedObject("trigger", "*", "the backup account lacks TRIGGER"))));
+        JsonNode listed = Await.until("the partial version settled", Duration.ofSeconds(20),
+                () -> stream(init("alice").get("data").get("cc.projects").get(PROJECT).get("backups").get("versions"))
+                        .filter(v -> v.get("version").asInt() == version).findFirst().orElse(null),
+                v -> v != null && "valid".equals(v.get("status").asString()));
+        assertThat(listed.get("skipped").toString())
+                .isEqualTo("[{\"kind\":\"trigger\",\"name\":\"*\",\"reason\":\"the backup account lacks TRIGGER\"}]");
+        assertThat(stream(init("alice").get("data").get("cc.projects").get(PROJECT).get("backups").get("versions"))
+                .filter(v -> "whole".equals(v.get("created_by").asString())).findFirst().orElseThrow().has("skipped"))
+                .as("a whole backup lists nothing left out").isFalse();
+    }
+
+    @Test
     void invalidArgumentsAreRefusedInTheEnvelope() {
         assertError(create("alice", "{\"name\":\"x\"}", 400), 400, "created_by");
         assertError(create("alice", "{\"created_by\":\"x\",\"name\":\"Backup 7\"}", 422), 422, "Backup");

@@ -41,7 +41,7 @@ public class EngineConfiguration {
         DumpOptions options = new DumpOptions(defaults.rowsPerStatement(), defaults.bytesPerStatement(),
                 defaults.rowsPerChunk(),
                 dump.connections() > 0 ? dump.connections() : Runtime.getRuntime().availableProcessors(),
-                dump.chunkRows(), dump.longQueryGuard(), dump.lockWaitTimeout());
+                dump.chunkRows(), dump.longQueryGuard(), dump.lockWaitTimeout(), dump.skipUnreadableObjects());
         return new Dumper(managedServer.connectionFactory(null), store, options);
     }
 }

@@ -45,15 +45,20 @@ public record WorkerProperties(
      * @param chunkRows       target rows per key-range chunk
      * @param longQueryGuard  a query running this long makes a dump skip the global read lock
      * @param lockWaitTimeout the longest wait for the global read lock before reading over one connection
+     * @param skipUnreadableObjects false (default): a view, trigger, routine, event or sequence the account
+     *                        cannot read (or a kind it may not see) fails the backup, naming it; true: the backup
+     *                        leaves it out and says so (manifest, the job's done event, the versions list, the console)
      */
     public record Dump(@DefaultValue("0") int connections, @DefaultValue("250000") long chunkRows,
-            @DefaultValue("60s") Duration longQueryGuard, @DefaultValue("10s") Duration lockWaitTimeout) {
+            @DefaultValue("60s") Duration longQueryGuard, @DefaultValue("10s") Duration lockWaitTimeout,
+            @DefaultValue("false") boolean skipUnreadableObjects) {
     }
 
     /**
      * @param host     host (env {@code RP_MANAGED_DB_HOST}, default the control database host)
      * @param port     port
-     * @param user     account; a backup needs SELECT, SHOW VIEW and LOCK TABLES on the project databases
+     * @param user     account; a backup needs SELECT, SHOW VIEW, TRIGGER, EVENT and LOCK TABLES on the project
+     *                 databases, SELECT on mysql.proc (or SHOW CREATE ROUTINE) and RELOAD
      * @param password password (never logged)
      * @param sslMode  TLS to the server: {@code disabled}, {@code preferred} (default: TLS when offered,
      *                 unverified), {@code required}, {@code verify-ca} or {@code verify-identity}

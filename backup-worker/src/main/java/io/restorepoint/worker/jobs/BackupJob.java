@@ -104,7 +104,7 @@ public class BackupJob {
         return result(manifest, manifest.totalBytes(), null);
     }
 
-    /** A done event's result for a job over {@code manifest}'s backup: its rows, and its objects by kind. */
+    /** A done event's result for a job over {@code manifest}'s backup: its rows, its objects by kind, what it left out. */
     static JobResult result(Manifest manifest, long bytes, List<String> notes) {
         java.util.Map<String, Integer> objects = null;
         if (manifest.capturesObjects()) {
@@ -113,17 +113,28 @@ public class BackupJob {
                 objects.merge(o.kind(), 1, Integer::sum);
             }
         }
-        return new JobResult(manifest.totalRows(), bytes, null, objects, notes);
+        List<JobResult.SkippedObject> skipped = manifest.skippedObjects().stream()
+                .map(o -> new JobResult.SkippedObject(o.kind(), o.name(), o.reason())).toList();
+        return new JobResult(manifest.totalRows(), bytes, null, objects, notes, skipped.isEmpty() ? null : skipped);
     }
 
-    /** What a restore or verify of an artifact that holds base tables only should tell the user; null otherwise. */
-    static List<String> tablesOnlyNotes(Manifest manifest, boolean restore) {
-        if (manifest.capturesObjects()) {
-            return null;
+    /**
+     * What a restore or verify of {@code manifest}'s backup should tell the user beyond its counts: that it
+     * holds base tables only (format 1, 2), or that it left objects out; null when there is nothing to say.
+     */
+    static List<String> notes(Manifest manifest, boolean restore) {
+        List<String> notes = new java.util.ArrayList<>();
+        if (!manifest.capturesObjects()) {
+            notes.add("backup version " + manifest.version() + " is artifact format " + manifest.formatVersion()
+                    + ", written before backups held views, triggers, routines, events and sequences: it has base tables only"
+                    + (restore ? ", so its tables were restored and the database kept its own views, routines, events and "
+                            + "sequences, and the triggers of the tables it restored" : ", so only those were verified"));
         }
-        return List.of("backup version " + manifest.version() + " is artifact format " + manifest.formatVersion()
-                + ", written before backups held views, triggers, routines, events and sequences: it has base tables only"
-                + (restore ? ", so its tables were restored and the database kept its own views, routines, events and "
-                        + "sequences, and the triggers of the tables it restored" : ", so only those were verified"));
+        if (!manifest.skippedObjects().isEmpty()) {
+            notes.add("backup version " + manifest.version() + " left out " + manifest.skippedObjects().size()
+                    + " object(s) the backup account could not read (see skipped)"
+                    + (restore ? ": the restored database does not have them" : ": they were not verified"));
+        }
+        return notes.isEmpty() ? null : notes;
     }
 }

@@ -97,7 +97,7 @@ public class RestoreJob {
                 loader.swap(id, manifest, database, loaded, graveyard).block(Duration.ofSeconds(Loader.SWAP_LOCK_WAIT_SECONDS + 120));
                 changes.changed(command.project(), "restore", command.commandId(), command.version(),
                         manifest.tables().stream().map(Manifest.Table::name).toList());
-                run.done(BackupJob.finalInfo(manifest), BackupJob.result(manifest, 0, BackupJob.tablesOnlyNotes(manifest, true)));
+                run.done(BackupJob.finalInfo(manifest), BackupJob.result(manifest, 0, BackupJob.notes(manifest, true)));
                 log.info("job {}: {} restored to version {} ({} rows)", command.commandId(), database, command.version(),
                         manifest.totalRows());
             } catch (RuntimeException e) {

@@ -60,7 +60,7 @@ public class VerifyJob {
                 run.await(loader.load(id, manifest, scratch, command.database(), progress));
                 progress.phase("compare");
                 run.await(loader.compare(id, manifest, scratch));
-                run.done(BackupJob.finalInfo(manifest), BackupJob.result(manifest, 0, BackupJob.tablesOnlyNotes(manifest, false)));
+                run.done(BackupJob.finalInfo(manifest), BackupJob.result(manifest, 0, BackupJob.notes(manifest, false)));
                 log.info("job {}: version {} of {} verified ({} rows)", command.commandId(), command.version(),
                         command.project(), manifest.totalRows());
             } catch (RuntimeException e) {

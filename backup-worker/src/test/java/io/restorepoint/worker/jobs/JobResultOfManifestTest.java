@@ -25,7 +25,7 @@ class JobResultOfManifestTest {
                 new Manifest.ObjectEntry("view", "a", null, "objects/view/a.json", "x"),
                 new Manifest.ObjectEntry("view", "b", null, "objects/view/b.json", "x"),
                 new Manifest.ObjectEntry("trigger", "t", "orders", "objects/trigger/t.json", "x")));
-        JobResult result = BackupJob.result(m, 0, BackupJob.tablesOnlyNotes(m, true));
+        JobResult result = BackupJob.result(m, 0, BackupJob.notes(m, true));
         assertThat(result.rows()).isEqualTo(120);
         assertThat(result.objects()).isEqualTo(Map.of("view", 2, "trigger", 1));
         assertThat(result.notes()).isNull();
@@ -34,14 +34,29 @@ class JobResultOfManifestTest {
     }
 
     @Test
+    void aBackupThatLeftObjectsOutListsThemAndARestoreSaysTheDatabaseLacksThem() {
+        Manifest whole = manifest(ArtifactFormat.VERSION, List.of(new Manifest.ObjectEntry("view", "a", null, "objects/view/a.json", "x")));
+        Manifest m = new Manifest(whole.formatVersion(), whole.tool(), whole.project(), whole.version(), whole.jobToken(),
+                whole.database(), whole.startedAt(), whole.completedAt(), whole.server(), whole.consistency(), whole.tables(),
+                whole.totalRows(), whole.totalBytes(), null, whole.objects(),
+                List.of(new Manifest.SkippedObject("trigger", "*", "the backup account lacks TRIGGER")));
+        JobResult restored = BackupJob.result(m, 0, BackupJob.notes(m, true));
+        assertThat(restored.skipped()).containsExactly(new JobResult.SkippedObject("trigger", "*", "the backup account lacks TRIGGER"));
+        assertThat(restored.notes()).singleElement().asString()
+                .isEqualTo("backup version 7 left out 1 object(s) the backup account could not read (see skipped): "
+                        + "the restored database does not have them");
+        assertThat(BackupJob.result(whole, 0, null).skipped()).as("nothing left out: no list").isNull();
+    }
+
+    @Test
     void aTablesOnlyArtifactSaysWhatItLacks() {
         Manifest m = manifest(ArtifactFormat.TABLES_ONLY_VERSION, null);
-        JobResult restored = BackupJob.result(m, 0, BackupJob.tablesOnlyNotes(m, true));
+        JobResult restored = BackupJob.result(m, 0, BackupJob.notes(m, true));
         assertThat(restored.objects()).as("the format records no objects: no count").isNull();
         assertThat(restored.notes()).singleElement().asString()
                 .startsWith("backup version 7 is artifact format 1, written before backups held views, triggers, routines, "
                         + "events and sequences: it has base tables only")
                 .contains("the database kept its own views");
-        assertThat(BackupJob.tablesOnlyNotes(m, false)).singleElement().asString().endsWith("so only those were verified");
+        assertThat(BackupJob.notes(m, false)).singleElement().asString().endsWith("so only those were verified");
     }
 }

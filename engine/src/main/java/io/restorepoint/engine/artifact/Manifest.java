@@ -25,6 +25,8 @@ import java.util.List;
  * @param objects       every schema object other than a base table (views, triggers, routines, events,
  *                      sequences), in the order a restore creates them; null in a format 1 or 2 artifact,
  *                      which did not capture them
+ * @param skipped       objects the backup left out because the account could not read them, when the operator
+ *                      opted into that ({@code RP_BACKUP_SKIP_UNREADABLE_OBJECTS}); null or empty: none
  */
 public record Manifest(
         int formatVersion,
@@ -41,12 +43,35 @@ public record Manifest(
         long totalRows,
         long totalBytes,
         Encryption encryption,
-        List<ObjectEntry> objects) {
+        List<ObjectEntry> objects,
+        List<SkippedObject> skipped) {
+
+    public Manifest(int formatVersion, String tool, String project, int version, String jobToken, String database,
+            Instant startedAt, Instant completedAt, Server server, Consistency consistency, List<Table> tables, long totalRows,
+            long totalBytes, Encryption encryption, List<ObjectEntry> objects) {
+        this(formatVersion, tool, project, version, jobToken, database, startedAt, completedAt, server, consistency, tables,
+                totalRows, totalBytes, encryption, objects, null);
+    }
 
     /** This manifest with its encryption (and the format version that goes with it) recorded. */
     public Manifest withEncryption(int formatVersion, Encryption encryption) {
         return new Manifest(formatVersion, tool, project, version, jobToken, database, startedAt, completedAt, server,
-                consistency, tables, totalRows, totalBytes, encryption, objects);
+                consistency, tables, totalRows, totalBytes, encryption, objects, skipped);
+    }
+
+    /** The objects left out, never null. */
+    public List<SkippedObject> skippedObjects() {
+        return skipped == null ? List.of() : skipped;
+    }
+
+    /**
+     * An object, or every object of a kind, the backup left out because the account could not read it.
+     *
+     * @param kind   as in {@link ObjectEntry#kind()}
+     * @param name   its name; {@code *} when the account may not see objects of this kind at all
+     * @param reason why, as the server or the privilege check said
+     */
+    public record SkippedObject(String kind, String name, String reason) {
     }
 
     /** Whether the artifact holds the schema objects, or (format 1, 2) base tables only. */

@@ -13,9 +13,17 @@ import java.time.Duration;
  * @param longQueryGuard    a query running at least this long makes the dump skip the global lock (which
  *                          would queue writers behind that query) and read over one connection instead
  * @param lockWaitTimeout   how long to wait for the global read lock before falling back the same way
+ * @param skipUnreadableObjects false (the default): a view, trigger, routine, event or sequence the account
+ *                          cannot read fails the backup, naming it; true (an operator's opt-in): it is left
+ *                          out and listed in the manifest's {@code skipped}, and the backup goes on
  */
 public record DumpOptions(int rowsPerStatement, int bytesPerStatement, long rowsPerChunk, int connections,
-        long chunkRows, Duration longQueryGuard, Duration lockWaitTimeout) {
+        long chunkRows, Duration longQueryGuard, Duration lockWaitTimeout, boolean skipUnreadableObjects) {
+
+    public DumpOptions(int rowsPerStatement, int bytesPerStatement, long rowsPerChunk, int connections, long chunkRows,
+            Duration longQueryGuard, Duration lockWaitTimeout) {
+        this(rowsPerStatement, bytesPerStatement, rowsPerChunk, connections, chunkRows, longQueryGuard, lockWaitTimeout, false);
+    }
 
     public DumpOptions {
         if (connections < 1 || rowsPerStatement < 1 || chunkRows < 1) {
@@ -29,14 +37,22 @@ public record DumpOptions(int rowsPerStatement, int bytesPerStatement, long rows
     }
 
     public DumpOptions withConnections(int n) {
-        return new DumpOptions(rowsPerStatement, bytesPerStatement, rowsPerChunk, n, chunkRows, longQueryGuard, lockWaitTimeout);
+        return new DumpOptions(rowsPerStatement, bytesPerStatement, rowsPerChunk, n, chunkRows, longQueryGuard, lockWaitTimeout,
+                skipUnreadableObjects);
     }
 
     public DumpOptions withChunkRows(long rows) {
-        return new DumpOptions(rowsPerStatement, bytesPerStatement, rowsPerChunk, connections, rows, longQueryGuard, lockWaitTimeout);
+        return new DumpOptions(rowsPerStatement, bytesPerStatement, rowsPerChunk, connections, rows, longQueryGuard, lockWaitTimeout,
+                skipUnreadableObjects);
     }
 
     public DumpOptions withRowsPerStatement(int rows) {
-        return new DumpOptions(rows, bytesPerStatement, rowsPerChunk, connections, chunkRows, longQueryGuard, lockWaitTimeout);
+        return new DumpOptions(rows, bytesPerStatement, rowsPerChunk, connections, chunkRows, longQueryGuard, lockWaitTimeout,
+                skipUnreadableObjects);
+    }
+
+    public DumpOptions withSkipUnreadableObjects(boolean skip) {
+        return new DumpOptions(rowsPerStatement, bytesPerStatement, rowsPerChunk, connections, chunkRows, longQueryGuard,
+                lockWaitTimeout, skip);
     }
 }

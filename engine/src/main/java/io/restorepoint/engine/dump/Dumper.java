@@ -155,9 +155,15 @@ public final class Dumper {
      * Writes every view, trigger, routine, event and sequence (their definitions and session context, read
      * in the snapshot connection); returns their manifest entries in the order a restore creates them.
      */
-    private static Mono<List<Manifest.ObjectEntry>> objects(Connection connection, String database, ArtifactWriter writer) {
-        return SchemaObjects.read(connection, database)
-                .map(objects -> objects.stream().map(object -> writeObject(writer, object)).toList());
+    private Mono<WrittenObjects> objects(Connection connection, String database, ArtifactWriter writer) {
+        Mono<SchemaObjects.Read> read = options.skipUnreadableObjects() ? SchemaObjects.readSkipping(connection, database)
+                : SchemaObjects.read(connection, database).map(objects -> new SchemaObjects.Read(objects, List.of()));
+        return read.map(r -> new WrittenObjects(r.objects().stream().map(object -> writeObject(writer, object)).toList(),
+                r.unreadable().stream().map(u -> new Manifest.SkippedObject(u.kind(), u.name(), u.reason())).toList()));
+    }
+
+    /** The manifest entries of the objects written, and those left out (only when the options allow it). */
+    private record WrittenObjects(List<Manifest.ObjectEntry> entries, List<Manifest.SkippedObject> skipped) {
     }
 
     private static Manifest.ObjectEntry writeObject(ArtifactWriter writer, SchemaObject object) {
@@ -300,8 +306,9 @@ public final class Dumper {
     }
 
     private Manifest commit(DumpRequest request, ArtifactWriter writer, Instant started, SnapshotGroup group,
-            List<TableInfo> tables, Map<String, String> schemaSums, List<Manifest.ObjectEntry> objects, Work work,
+            List<TableInfo> tables, Map<String, String> schemaSums, WrittenObjects written, Work work,
             DumpProgress progress) throws IOException {
+        List<Manifest.ObjectEntry> objects = written.entries();
         progress.phase("finalize");
         List<Manifest.Table> entries = tables.stream()
                 .map(t -> work.byName.get(t.name()).toManifest(schemaSums.get(t.name())))
@@ -318,11 +325,15 @@ public final class Dumper {
                 new Manifest.Server(version, version.toLowerCase().contains("mariadb") ? "mariadb" : "mysql"),
                 new Manifest.Consistency(c.method(), c.note(), c.binlogFile(), c.binlogPosition(), c.gtidSet(),
                         c.lockMillis(), group.connections().size()),
-                entries, rows, bytes, null, objects);
+                entries, rows, bytes, null, objects, written.skipped().isEmpty() ? null : written.skipped());
         writer.commit(manifest);
         manifest = store.keyring().describe(manifest); // as committed: with its encryption
         log.info("dumped {} ({} tables, {} other objects, {} rows, {} bytes, {} over {} connection(s))", request.artifact(),
                 entries.size(), objects.size(), rows, bytes, c.method(), group.connections().size());
+        for (Manifest.SkippedObject skipped : written.skipped()) {
+            log.warn("{} left out {} {}: {} (RP_BACKUP_SKIP_UNREADABLE_OBJECTS)", request.artifact(), skipped.kind(), skipped.name(),
+                    skipped.reason());
+        }
         return manifest;
     }
 

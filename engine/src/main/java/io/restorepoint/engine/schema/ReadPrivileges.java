@@ -31,18 +31,51 @@ public final class ReadPrivileges {
 
     /** Completes when nothing is missing; otherwise fails with a {@link SchemaObjectException} naming every gap. */
     public static Mono<Void> check(Connection connection, String database) {
-        return grantees(connection).flatMap(grantees -> grantees.isEmpty() ? Mono.<Set<String>>empty()
-                        : privileges(connection, grantees, database))
+        return held(connection, database)
                 .flatMap(held -> {
                     List<String> missing = missing(held);
                     if (missing.isEmpty()) {
                         return Mono.empty();
                     }
-                    return Mono.error(new SchemaObjectException("database", database, "the backup account lacks "
-                            + String.join(", ", missing) + ", so the server would leave those objects out of what it shows "
-                            + "and the backup would be incomplete; grant them (SHOW VIEW, TRIGGER, EVENT ON `" + database
-                            + "`.* and SELECT ON mysql.proc, or SHOW CREATE ROUTINE on MariaDB 11.3+ / SHOW_ROUTINE on MySQL)"));
+                    return Mono.error(new SchemaObjectException("database", database, "the account lacks "
+                            + String.join(", ", missing) + ", so the server would leave those objects out of what it shows it "
+                            + "(a backup would miss them, a restore could not replace them); grant them (SHOW VIEW, TRIGGER, EVENT ON `" + database
+                            + "`.* and SELECT ON mysql.proc, or SHOW CREATE ROUTINE on MariaDB 11.3+ / SHOW_ROUTINE on MySQL), "
+                            + "or let backups leave out what they cannot read (RP_BACKUP_SKIP_UNREADABLE_OBJECTS)"));
                 });
+    }
+
+    /** The kinds the account cannot see, each with the privilege it lacks; empty when it sees everything. */
+    public static Mono<java.util.Map<String, String>> missingKinds(Connection connection, String database) {
+        return held(connection, database).map(ReadPrivileges::missingKinds).defaultIfEmpty(java.util.Map.of());
+    }
+
+    static java.util.Map<String, String> missingKinds(Set<String> held) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (!held.contains("SHOW VIEW")) {
+            out.put(SchemaObject.VIEW, "SHOW VIEW");
+        }
+        if (!routineBodies(held)) {
+            out.put(SchemaObject.FUNCTION, "the right to read routine bodies");
+            out.put(SchemaObject.PROCEDURE, "the right to read routine bodies");
+        }
+        if (!held.contains("TRIGGER")) {
+            out.put(SchemaObject.TRIGGER, "TRIGGER");
+        }
+        if (!held.contains("EVENT")) {
+            out.put(SchemaObject.EVENT, "EVENT");
+        }
+        return out;
+    }
+
+    private static boolean routineBodies(Set<String> held) {
+        return held.contains("SELECT ON MYSQL.PROC") || held.contains("SHOW CREATE ROUTINE") || held.contains("SHOW_ROUTINE");
+    }
+
+    /** The privileges held; empty (no value) on a server without grant tables. */
+    private static Mono<Set<String>> held(Connection connection, String database) {
+        return grantees(connection).flatMap(grantees -> grantees.isEmpty() ? Mono.<Set<String>>empty()
+                : privileges(connection, grantees, database));
     }
 
     /** What is missing, given the privileges held (upper case, e.g. {@code TRIGGER}, {@code SELECT ON MYSQL.PROC}). */
@@ -57,7 +90,7 @@ public final class ReadPrivileges {
         if (!held.contains("EVENT")) {
             missing.add("EVENT (events)");
         }
-        if (!held.contains("SELECT ON MYSQL.PROC") && !held.contains("SHOW CREATE ROUTINE") && !held.contains("SHOW_ROUTINE")) {
+        if (!routineBodies(held)) {
             missing.add("the right to read routine bodies (functions and procedures)");
         }
         return missing;

@@ -20,87 +20,136 @@ import java.util.function.Function;
  * with its name, and an account that lacks a privilege the server needs to show a kind of object at all
  * fails the read before anything is read ({@link ReadPrivileges}): a backup never leaves one out silently.
  * The read makes {@code database} the connection's default database.
+ *
+ * <p>Where the operator opted in ({@link #readSkipping}), an object that cannot be read, or every object of a
+ * kind the account lacks the privilege to see, is left out and reported as {@link Unreadable} instead.
  */
 public final class SchemaObjects {
 
-    private SchemaObjects() {
+    /** An object (or, with name {@code *}, every object of a kind) that could not be read, and why. */
+    public record Unreadable(String kind, String name, String reason) {
     }
 
+    /** What a read found: the objects, in {@link SchemaObject#KINDS} order, and what it left out. */
+    public record Read(List<SchemaObject> objects, List<Unreadable> unreadable) {
+    }
+
+    private final Connection connection;
+    private final String database;
+    private final boolean skip;
+    private final List<Unreadable> unreadable = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private SchemaObjects(Connection connection, String database, boolean skip) {
+        this.connection = connection;
+        this.database = database;
+        this.skip = skip;
+    }
+
+    /** Every object; fails on the first one that cannot be read, naming it. */
     public static Mono<List<SchemaObject>> read(Connection connection, String database) {
-        // with the database as the session's default, SHOW CREATE VIEW names the view and the tables of the
-        // same database unqualified, so the definition can be created in another schema (a verify's copy)
+        return new SchemaObjects(connection, database, false).run(java.util.Set.of()).map(Read::objects);
+    }
+
+    /** Every object that can be read; the others (and kinds the account may not see) are listed as unreadable. */
+    public static Mono<Read> readSkipping(Connection connection, String database) {
+        SchemaObjects reader = new SchemaObjects(connection, database, true);
+        return use(connection, database)
+                .then(ReadPrivileges.missingKinds(connection, database))
+                .flatMap(missing -> {
+                    missing.forEach((kind, privilege) -> reader.unreadable.add(new Unreadable(kind, "*",
+                            "the backup account lacks " + privilege + ", so the server shows it no " + kind + " of this database")));
+                    return reader.run(missing.keySet());
+                });
+    }
+
+    private Mono<Read> run(java.util.Set<String> leftOut) {
+        Mono<Void> before = skip ? Mono.empty() : use(connection, database).then(ReadPrivileges.check(connection, database));
+        return before
+                .thenMany(leftOut.contains(SchemaObject.SEQUENCE) ? Flux.empty() : sequences())
+                .concatWith(leftOut.contains(SchemaObject.VIEW) ? Flux.empty() : views())
+                .concatWith(leftOut.contains(SchemaObject.FUNCTION) ? Flux.empty() : routines(SchemaObject.FUNCTION))
+                .concatWith(leftOut.contains(SchemaObject.PROCEDURE) ? Flux.empty() : routines(SchemaObject.PROCEDURE))
+                .concatWith(leftOut.contains(SchemaObject.TRIGGER) ? Flux.empty() : triggers())
+                .concatWith(leftOut.contains(SchemaObject.EVENT) ? Flux.empty() : events())
+                .collectList()
+                .map(objects -> new Read(objects, List.copyOf(unreadable)));
+    }
+
+    // with the database as the session's default, SHOW CREATE VIEW names the view and the tables of the
+    // same database unqualified, so the definition can be created in another schema (a verify's copy)
+    private static Mono<Void> use(Connection connection, String database) {
         return Flux.from(connection.createStatement("USE " + Identifiers.quote(database)).execute())
                 .concatMap(io.r2dbc.spi.Result::getRowsUpdated)
-                .then(ReadPrivileges.check(connection, database))
-                .thenMany(sequences(connection, database))
-                .concatWith(views(connection, database))
-                .concatWith(routines(connection, database, SchemaObject.FUNCTION))
-                .concatWith(routines(connection, database, SchemaObject.PROCEDURE))
-                .concatWith(triggers(connection, database))
-                .concatWith(events(connection, database))
-                .collectList();
+                .then();
     }
 
-    private static Flux<SchemaObject> sequences(Connection connection, String database) {
-        return names(connection, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? "
-                + "AND TABLE_TYPE = 'SEQUENCE' ORDER BY TABLE_NAME", database)
-                .concatMap(name -> show(connection, "SHOW CREATE SEQUENCE " + Identifiers.quote(database, name),
+    /** One object's read: its failure names it, or (skipping) records it as unreadable and yields nothing. */
+    private Mono<SchemaObject> one(String kind, String name, Mono<SchemaObject> read) {
+        Mono<SchemaObject> named = read.onErrorMap(e -> wrap(kind, name, e));
+        if (!skip) {
+            return named;
+        }
+        return named.onErrorResume(SchemaObjectException.class, e -> {
+            unreadable.add(new Unreadable(kind, name, e.problem()));
+            return Mono.empty();
+        });
+    }
+
+    private Flux<SchemaObject> sequences() {
+        return names("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? "
+                + "AND TABLE_TYPE = 'SEQUENCE' ORDER BY TABLE_NAME")
+                .concatMap(name -> one(SchemaObject.SEQUENCE, name, show("SHOW CREATE SEQUENCE " + Identifiers.quote(database, name),
                                 row -> text(row, 1))
-                        .zipWith(show(connection, "SELECT next_not_cached_value FROM " + Identifiers.quote(database, name),
+                        .zipWith(show("SELECT next_not_cached_value FROM " + Identifiers.quote(database, name),
                                 row -> row.get(0, Number.class).longValue()))
                         .map(t -> new SchemaObject(SchemaObject.SEQUENCE, name, null, required(SchemaObject.SEQUENCE, name, t.getT1()),
-                                null, null, null, null, t.getT2()))
-                        .onErrorMap(e -> wrap(SchemaObject.SEQUENCE, name, e)));
+                                null, null, null, null, t.getT2()))));
     }
 
-    private static Flux<SchemaObject> views(Connection connection, String database) {
-        return names(connection, "SELECT TABLE_NAME FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME", database)
-                .concatMap(name -> show(connection, "SHOW CREATE VIEW " + Identifiers.quote(database, name),
-                                row -> new SchemaObject(SchemaObject.VIEW, name, null, required(SchemaObject.VIEW, name, text(row, 1)),
-                                        null, text(row, 2), text(row, 3), null, null))
-                        .onErrorMap(e -> wrap(SchemaObject.VIEW, name, e)));
+    private Flux<SchemaObject> views() {
+        return names("SELECT TABLE_NAME FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME")
+                .concatMap(name -> one(SchemaObject.VIEW, name, show("SHOW CREATE VIEW " + Identifiers.quote(database, name),
+                        row -> new SchemaObject(SchemaObject.VIEW, name, null, required(SchemaObject.VIEW, name, text(row, 1)),
+                                null, text(row, 2), text(row, 3), null, null))));
     }
 
-    private static Flux<SchemaObject> routines(Connection connection, String database, String kind) {
-        return names(connection, "SELECT ROUTINE_NAME FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ? AND ROUTINE_TYPE = '"
-                + kind.toUpperCase(java.util.Locale.ROOT) + "' ORDER BY ROUTINE_NAME", database)
-                .concatMap(name -> show(connection, "SHOW CREATE " + kind.toUpperCase(java.util.Locale.ROOT) + " "
-                                + Identifiers.quote(database, name),
-                                row -> new SchemaObject(kind, name, null, required(kind, name, text(row, 2)), text(row, 1),
-                                        text(row, 3), text(row, 4), null, null))
-                        .onErrorMap(e -> wrap(kind, name, e)));
+    private Flux<SchemaObject> routines(String kind) {
+        String keyword = kind.toUpperCase(java.util.Locale.ROOT);
+        return names("SELECT ROUTINE_NAME FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ? AND ROUTINE_TYPE = '"
+                + keyword + "' ORDER BY ROUTINE_NAME")
+                .concatMap(name -> one(kind, name, show("SHOW CREATE " + keyword + " " + Identifiers.quote(database, name),
+                        row -> new SchemaObject(kind, name, null, required(kind, name, text(row, 2)), text(row, 1),
+                                text(row, 3), text(row, 4), null, null))));
     }
 
-    private static Flux<SchemaObject> triggers(Connection connection, String database) {
+    private Flux<SchemaObject> triggers() {
         return Flux.from(connection.createStatement("SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE FROM information_schema.TRIGGERS "
                         + "WHERE TRIGGER_SCHEMA = ? ORDER BY EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION, ACTION_ORDER")
                         .bind(0, database).execute())
                 .concatMap(result -> result.map(row -> new String[] {row.get(0, String.class), row.get(1, String.class)}))
                 .collectList()
                 .flatMapMany(Flux::fromIterable)
-                .concatMap(t -> show(connection, "SHOW CREATE TRIGGER " + Identifiers.quote(database, t[0]),
-                                row -> new SchemaObject(SchemaObject.TRIGGER, t[0], t[1], required(SchemaObject.TRIGGER, t[0], text(row, 2)),
-                                        text(row, 1), text(row, 3), text(row, 4), null, null))
-                        .onErrorMap(e -> wrap(SchemaObject.TRIGGER, t[0], e)));
+                .concatMap(t -> one(SchemaObject.TRIGGER, t[0], show("SHOW CREATE TRIGGER " + Identifiers.quote(database, t[0]),
+                        row -> new SchemaObject(SchemaObject.TRIGGER, t[0], t[1], required(SchemaObject.TRIGGER, t[0], text(row, 2)),
+                                text(row, 1), text(row, 3), text(row, 4), null, null))));
     }
 
-    private static Flux<SchemaObject> events(Connection connection, String database) {
-        return names(connection, "SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ? ORDER BY EVENT_NAME", database)
-                .concatMap(name -> show(connection, "SHOW CREATE EVENT " + Identifiers.quote(database, name),
-                                row -> new SchemaObject(SchemaObject.EVENT, name, null, required(SchemaObject.EVENT, name, text(row, 3)),
-                                        text(row, 1), text(row, 4), text(row, 5), text(row, 2), null))
-                        .onErrorMap(e -> wrap(SchemaObject.EVENT, name, e)));
+    private Flux<SchemaObject> events() {
+        return names("SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ? ORDER BY EVENT_NAME")
+                .concatMap(name -> one(SchemaObject.EVENT, name, show("SHOW CREATE EVENT " + Identifiers.quote(database, name),
+                        row -> new SchemaObject(SchemaObject.EVENT, name, null, required(SchemaObject.EVENT, name, text(row, 3)),
+                                text(row, 1), text(row, 4), text(row, 5), text(row, 2), null))));
     }
 
     /** The names first, then one SHOW per name: a connection runs one exchange at a time. */
-    private static Flux<String> names(Connection connection, String sql, String database) {
+    private Flux<String> names(String sql) {
         return Flux.from(connection.createStatement(sql).bind(0, database).execute())
                 .concatMap(result -> result.map(row -> row.get(0, String.class)))
                 .collectList()
                 .flatMapMany(Flux::fromIterable);
     }
 
-    private static <T> Mono<T> show(Connection connection, String sql, Function<Readable, T> mapper) {
+    private <T> Mono<T> show(String sql, Function<Readable, T> mapper) {
         return Flux.from(connection.createStatement(sql).execute())
                 .concatMap(result -> result.map(mapper::apply))
                 .single();

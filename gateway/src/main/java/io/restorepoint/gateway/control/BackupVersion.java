@@ -5,13 +5,14 @@ package io.restorepoint.gateway.control;
  *
  * @param status {@code pending} while its job runs, {@code valid} once its artifact is committed,
  *               {@code failed} when the job was rejected, {@code deleted}
+ * @param skippedJson the objects the backup left out (JSON array of {@code {kind, name, reason}}); null: none
  */
 public record BackupVersion(String project, int version, String name, String createdBy, double createdOn,
-        String status, String jobToken, Long rows, Long bytes, String verifyStatus, Double verifiedOn) {
+        String status, String jobToken, Long rows, Long bytes, String verifyStatus, Double verifiedOn, String skippedJson) {
 
     public BackupVersion(String project, int version, String name, String createdBy, double createdOn, String status,
             String jobToken) {
-        this(project, version, name, createdBy, createdOn, status, jobToken, null, null, null, null);
+        this(project, version, name, createdBy, createdOn, status, jobToken, null, null, null, null, null);
     }
 
     public boolean isValid() {

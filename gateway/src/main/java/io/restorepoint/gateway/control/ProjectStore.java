@@ -79,7 +79,7 @@ public class ProjectStore {
     /** One version, whatever its status. */
     public Mono<BackupVersion> version(String project, int version) {
         return db.sql("SELECT project_gid, version, name, created_by, created_on, status, job_token, row_count, byte_count, "
-                        + "verify_status, verified_on FROM backup_versions WHERE project_gid = :p AND version = :v")
+                        + "verify_status, verified_on, skipped_json FROM backup_versions WHERE project_gid = :p AND version = :v")
                 .bind("p", project).bind("v", version)
                 .map(ProjectStore::version)
                 .one();
@@ -109,7 +109,7 @@ public class ProjectStore {
     /** Versions a client sees: pending and valid ones, newest first. */
     public Flux<BackupVersion> listedVersions(String project) {
         return db.sql("SELECT project_gid, version, name, created_by, created_on, status, job_token, row_count, byte_count, "
-                        + "verify_status, verified_on FROM backup_versions WHERE project_gid = :p AND status IN ('pending', 'valid') "
+                        + "verify_status, verified_on, skipped_json FROM backup_versions WHERE project_gid = :p AND status IN ('pending', 'valid') "
                         + "ORDER BY version DESC")
                 .bind("p", project)
                 .map(ProjectStore::version)
@@ -118,11 +118,17 @@ public class ProjectStore {
 
     /** Moves a pending version to valid or failed once its job ends. Returns rows changed (0 if already settled). */
     public Mono<Long> settleVersion(String jobToken, String status, Long rows, Long bytes) {
-        var spec = db.sql("UPDATE backup_versions SET status = :status, row_count = :rows, byte_count = :bytes "
+        return settleVersion(jobToken, status, rows, bytes, null);
+    }
+
+    /** As {@link #settleVersion(String, String, Long, Long)}, with the objects the backup left out (JSON; null: none). */
+    public Mono<Long> settleVersion(String jobToken, String status, Long rows, Long bytes, String skippedJson) {
+        var spec = db.sql("UPDATE backup_versions SET status = :status, row_count = :rows, byte_count = :bytes, skipped_json = :skipped "
                 + "WHERE job_token = :token AND status = 'pending'")
                 .bind("status", status).bind("token", jobToken);
         spec = Rows.bind(spec, "rows", rows, Long.class);
         spec = Rows.bind(spec, "bytes", bytes, Long.class);
+        spec = Rows.bind(spec, "skipped", skippedJson, String.class);
         return spec.fetch().rowsUpdated();
     }
 
@@ -143,6 +149,6 @@ public class ProjectStore {
                 row.get("name", String.class), row.get("created_by", String.class), Rows.doubleOf(row, "created_on"),
                 row.get("status", String.class), row.get("job_token", String.class),
                 Rows.nullableLong(row, "row_count"), Rows.nullableLong(row, "byte_count"),
-                row.get("verify_status", String.class), row.get("verified_on", Double.class));
+                row.get("verify_status", String.class), row.get("verified_on", Double.class), row.get("skipped_json", String.class));
     }
 }

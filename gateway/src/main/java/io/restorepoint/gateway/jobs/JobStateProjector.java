@@ -58,7 +58,8 @@ public class JobStateProjector {
         if (event.job() == JobType.BACKUP_PROJECT && event.status() == JobStatus.DONE) {
             version = projects.settleVersion(event.jobToken(), BackupVersion.VALID,
                     event.result() == null ? null : event.result().rows(),
-                    event.result() == null ? null : event.result().bytes()).then();
+                    event.result() == null ? null : event.result().bytes(),
+                    event.result() == null || event.result().skipped() == null ? null : Jsons.write(event.result().skipped())).then();
         } else if (event.job() == JobType.BACKUP_PROJECT && event.status() == JobStatus.REJECTED) {
             version = projects.settleVersion(event.jobToken(), BackupVersion.FAILED, null, null).then();
         } else if (event.job() == JobType.VERIFY_BACKUP && event.status().isTerminal() && event.version() != null) {

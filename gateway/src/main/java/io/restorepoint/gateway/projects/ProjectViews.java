@@ -52,6 +52,10 @@ public class ProjectViews {
         if (v.bytes() != null) {
             out.put("size", v.bytes());
         }
+        if (v.skippedJson() != null) {
+            // not the whole database: what the backup left out, as its job reported it
+            out.put("skipped", io.restorepoint.schemas.kafka.Json.MAPPER.readValue(v.skippedJson(), java.util.List.class));
+        }
         if (v.verifyStatus() != null) {
             out.put("verified", Map.of("status", v.verifyStatus(), "timestamp", v.verifiedOn()));
         }

@@ -83,7 +83,8 @@ class WireConformanceTest {
                 new JobEvent(SchemaVersion.V1, "e4", TOKEN, "demo", JobType.RESTORE_PROJECT, JobStatus.DONE,
                         new JobInfo(10, 0, "rows", "done", null), 1.5, 4.5, 3, null, "worker-1", null,
                         new JobResult(10, 0, null, Map.of("view", 2, "trigger", 3),
-                                List.of("backup version 1 is artifact format 1, written before backups held views"))));
+                                List.of("backup version 1 is artifact format 1, written before backups held views"),
+                                List.of(new JobResult.SkippedObject("trigger", "*", "the backup account lacks TRIGGER")))));
         for (JobEvent event : events) {
             assertValid(JobEvent.CE_TYPE + ".json", JsonSerde.<CcEvent>serializer().serialize("t", event));
         }
