@@ -288,6 +288,24 @@ class WholeDatabaseIT {
     }
 
     @Test
+    void anInvalidViewFailsTheBackupRatherThanEveryRestoreOfIt() {
+        String live = populated("whole_db_invalid_view");
+        var db = SharedInfra.database().connectionFactory(live);
+        // the table a view reads is dropped: the server keeps the view, and would refuse to create it again
+        Sql.execute(db, "CREATE TABLE gone (id INT)", "CREATE VIEW reads_gone AS SELECT id FROM gone", "DROP TABLE gone");
+        FileSystemArtifactStore store = new FileSystemArtifactStore(storeDir, 1);
+        assertThatThrownBy(() -> new Dumper(EngineFixtures.endpoint().connectionFactory(null), store, DumpOptions.defaults())
+                .dump(new DumpRequest(new ArtifactId("invalid-view", 1), "dump", live), new DumpProgress()).block(Duration.ofMinutes(2)))
+                .hasMessageStartingWith("view reads_gone: the view is invalid (View '" + live + ".reads_gone' references invalid")
+                .hasMessageContaining("fix or drop it");
+        Manifest partial = new Dumper(EngineFixtures.endpoint().connectionFactory(null), store,
+                DumpOptions.defaults().withSkipUnreadableObjects(true))
+                .dump(new DumpRequest(new ArtifactId("invalid-view", 2), "dump", live), new DumpProgress()).block(Duration.ofMinutes(2));
+        assertThat(partial.skippedObjects()).extracting(o -> o.kind() + " " + o.name()).containsExactly("view reads_gone");
+        assertThat(partial.objects()).hasSize(9);
+    }
+
+    @Test
     void aDefinerTheServerDoesNotKnowIsAClearReasonAndRestoringAsTheRestoringAccountWorks() throws Exception {
         String live = SharedInfra.freshDatabase("whole_db_definer");
         var db = SharedInfra.database().connectionFactory(live);

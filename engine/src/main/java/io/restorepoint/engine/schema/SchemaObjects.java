@@ -110,8 +110,27 @@ public final class SchemaObjects {
         return names("SELECT TABLE_NAME FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME")
                 .concatMap(name -> one(SchemaObject.VIEW, name, show("SHOW CREATE VIEW " + Identifiers.quote(database, name),
                         row -> new SchemaObject(SchemaObject.VIEW, name, null, required(SchemaObject.VIEW, name, text(row, 1)),
-                                null, text(row, 2), text(row, 3), null, null))));
+                                null, text(row, 2), text(row, 3), null, null))
+                        .flatMap(view -> valid(view))));
     }
+
+    /**
+     * A view that reads a table, column or function that no longer exists is shown with warning 1356; no
+     * server would create it again, so a backup holding it could not be restored. It fails the read (or,
+     * skipping, is left out) with the server's words.
+     */
+    private Mono<SchemaObject> valid(SchemaObject view) {
+        return Flux.from(connection.createStatement("SHOW WARNINGS").execute())
+                .concatMap(result -> result.map(row -> new Object[] {row.get(1, Number.class), row.get(2, String.class)}))
+                .filter(w -> w[0] != null && ((Number) w[0]).intValue() == ER_VIEW_INVALID)
+                .next()
+                .flatMap(w -> Mono.<SchemaObject>error(new SchemaObjectException(SchemaObject.VIEW, view.name(), "the view is invalid ("
+                        + w[1] + "), so no server would create it again and a restore of this backup would fail; fix or drop it")))
+                .defaultIfEmpty(view);
+    }
+
+    /** ER_VIEW_INVALID: "View 'db.v' references invalid table(s) or column(s) or function(s) …". */
+    private static final int ER_VIEW_INVALID = 1356;
 
     private Flux<SchemaObject> routines(String kind) {
         String keyword = kind.toUpperCase(java.util.Locale.ROOT);
