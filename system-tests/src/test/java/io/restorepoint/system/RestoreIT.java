@@ -68,10 +68,13 @@ class RestoreIT {
         String token = stack.adminToken();
         var db = stack.database().connectionFactory(LocalStack.DEMO_DATABASE);
         try {
+            // the view's definer is an application account; a restore with definers restoring_account makes it the worker's
+            Sql.execute(db, "CREATE USER IF NOT EXISTS 'restore_it_app'@'%'",
+                    "GRANT SELECT ON `" + LocalStack.DEMO_DATABASE + "`.* TO 'restore_it_app'@'%'");
             Sql.execute(db, "CREATE TABLE restore_it_log (id INT AUTO_INCREMENT PRIMARY KEY, what VARCHAR(100) NOT NULL)",
                     "CREATE TRIGGER restore_it_turno AFTER INSERT ON turnos FOR EACH ROW "
                             + "INSERT INTO restore_it_log (what) VALUES (CONCAT('turno ', NEW.TURNO))",
-                    "CREATE VIEW restore_it_areas AS SELECT id, AREA FROM areas WHERE activo = 1",
+                    "CREATE DEFINER = 'restore_it_app'@'%' VIEW restore_it_areas AS SELECT id, AREA FROM areas WHERE activo = 1",
                     "CREATE VIEW restore_it_areas_a AS SELECT * FROM restore_it_areas WHERE AREA LIKE 'A%'",
                     "CREATE FUNCTION restore_it_double(x INT) RETURNS INT DETERMINISTIC RETURN x * 2");
             String[] created = Jobs.create(stack, token, "whole database").split("#");
@@ -101,6 +104,11 @@ class RestoreIT {
             assertThat(end.get("status").asString()).as("a database with triggers restores: " + end).isEqualTo("done");
             assertThat(end.get("result").get("objects").toString()).isEqualTo("{\"function\":1,\"trigger\":1,\"view\":2}");
             assertThat(end.get("result").has("notes")).as("a whole-database backup has nothing to note").isFalse();
+            assertThat(Sql.query(db, "SELECT TABLE_NAME, DEFINER FROM information_schema.VIEWS WHERE TABLE_SCHEMA = '"
+                    + LocalStack.DEMO_DATABASE + "' ORDER BY TABLE_NAME")).extracting(r -> r.get("TABLE_NAME") + " " + r.get("DEFINER"))
+                    .as("definers restoring_account: every object runs as the worker's account")
+                    .containsExactly("restore_it_areas " + Sql.scalar(db, "SELECT CURRENT_USER()"),
+                            "restore_it_areas_a " + Sql.scalar(db, "SELECT CURRENT_USER()"));
 
             assertThat(Jobs.checksums(stack)).as("the tables equal the backup").isEqualTo(backedUp);
             assertThat(Sql.query(db, "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = '"
@@ -114,7 +122,7 @@ class RestoreIT {
             Sql.execute(db, "SET SESSION foreign_key_checks = 0", "DROP TRIGGER IF EXISTS restore_it_turno",
                     "DROP TRIGGER IF EXISTS restore_it_stray", "DROP VIEW IF EXISTS restore_it_areas_a", "DROP VIEW IF EXISTS restore_it_areas",
                     "DROP FUNCTION IF EXISTS restore_it_double", "DROP TABLE IF EXISTS restore_it_log",
-                    "DELETE FROM turnos WHERE TURNO IN ('Later', 'Again')");
+                    "DELETE FROM turnos WHERE TURNO IN ('Later', 'Again')", "DROP USER IF EXISTS 'restore_it_app'@'%'");
         }
     }
 

@@ -130,6 +130,9 @@ public class BackupJob {
                     + (restore ? ", so its tables were restored and the database kept its own views, routines, events and "
                             + "sequences, and the triggers of the tables it restored" : ", so only those were verified"));
         }
+        if (!restore && manifest.tables().stream().anyMatch(t -> t.rowChecksum() == null)) {
+            notes.add("backup version " + manifest.version() + " predates row checksums: its rows were compared by count only");
+        }
         if (!manifest.skippedObjects().isEmpty()) {
             notes.add("backup version " + manifest.version() + " left out " + manifest.skippedObjects().size()
                     + " object(s) the backup account could not read (see skipped)"

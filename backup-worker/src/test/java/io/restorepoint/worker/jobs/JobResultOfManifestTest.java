@@ -58,5 +58,11 @@ class JobResultOfManifestTest {
                         + "events and sequences: it has base tables only")
                 .contains("the database kept its own views");
         assertThat(BackupJob.notes(m, false)).singleElement().asString().endsWith("so only those were verified");
+        Manifest unchecked = new Manifest(ArtifactFormat.VERSION, "restorepoint/test", "demo", 7, "token", "scrap_demo", Instant.EPOCH,
+                Instant.EPOCH, null, null, List.of(new Manifest.Table("t", "schema/t.sql", "x", 1, List.of(), List.of(), List.of())),
+                1, 1, null, List.of());
+        assertThat(BackupJob.notes(unchecked, false)).as("a verify of rows without a checksum says it counted only")
+                .containsExactly("backup version 7 predates row checksums: its rows were compared by count only");
+        assertThat(BackupJob.notes(unchecked, true)).isNull();
     }
 }

@@ -195,7 +195,7 @@ public final class Loader {
      */
     public Mono<Void> compare(ArtifactId id, Manifest manifest, String copy) {
         return objects(id, manifest).flatMap(objects -> withConnection(connection ->
-                CopyCheck.compare(connection, manifest, copy, objects, options.definers()).thenReturn(Boolean.TRUE))).then();
+                CopyCheck.compare(connection, manifest, copy, objects).thenReturn(Boolean.TRUE))).then();
     }
 
     /** Swaps the loaded tables in and keeps the live schema's other objects: a tables-only restore. */
@@ -244,10 +244,13 @@ public final class Loader {
                         back.add(Identifiers.quote(graveyard, table) + " TO " + Identifiers.quote(live, table));
                     }
                     java.util.concurrent.atomic.AtomicBoolean renamed = new java.util.concurrent.atomic.AtomicBoolean();
+                    // views of the live database that were invalid before this swap and cannot be created again
+                    List<String> unrecreatable = new java.util.concurrent.CopyOnWriteArrayList<>();
                     Mono<Void> change = ObjectScripts.drop(connection, live, dropped)
                             .then(Statements.execute(connection, "RENAME TABLE " + String.join(", ", renames)))
                             .then(Mono.fromRunnable(() -> renamed.set(true)))
-                            .then(ObjectScripts.create(connection, live, wanted, options.definers()));
+                            .then(objects == null ? ObjectScripts.recreate(connection, live, wanted, unrecreatable)
+                                    : ObjectScripts.create(connection, live, wanted, options.definers()));
                     // undo: drop what this swap touched (created, or failed to drop), tables back, the old objects again;
                     // objects it never touched (a tables-only restore keeps views and routines) stay as they are
                     java.util.Set<String> touched = new java.util.HashSet<>();
@@ -257,7 +260,7 @@ public final class Loader {
                             .flatMap(present -> ObjectScripts.drop(connection, live,
                                     present.stream().filter(o -> touched.contains(o.kind() + " " + o.name())).toList()))
                             .then(renamed.get() ? Statements.execute(connection, "RENAME TABLE " + String.join(", ", back)) : Mono.empty())
-                            .then(ObjectScripts.create(connection, live, dropped, options.definers()))
+                            .then(ObjectScripts.recreate(connection, live, dropped, unrecreatable))
                             .then(Statements.execute(connection, "DROP DATABASE IF EXISTS " + Identifiers.quote(graveyard))));
                     return Statements.execute(connection, "SET SESSION foreign_key_checks = 0")
                             .then(Statements.execute(connection, "SET SESSION lock_wait_timeout = " + SWAP_LOCK_WAIT_SECONDS))
@@ -270,9 +273,17 @@ public final class Loader {
                                                 + "; putting the database back failed as well (" + describe(x)
                                                 + "): the old tables are in " + graveyard + ", the backup's in " + loaded, e));
                                     })
-                                    .then(Mono.error(e))))
-                            .doOnSuccess(v -> log.info("swapped {} tables and {} other objects into {}", loadedTables.size(),
-                                    wanted.size(), live));
+                                    .then(Mono.defer(() -> Mono.error(unrecreatable.isEmpty() ? e
+                                            : new IllegalStateException(describe(e) + "; the database was put back as it was, except "
+                                                    + "the view(s) " + unrecreatable + ", which were invalid before the restore (they "
+                                                    + "read a table, column or function that no longer exists) and cannot be created "
+                                                    + "again", e))))))
+                            .doOnSuccess(v -> {
+                                log.info("swapped {} tables and {} other objects into {}", loadedTables.size(), wanted.size(), live);
+                                if (!unrecreatable.isEmpty()) {
+                                    log.warn("{}: the invalid view(s) {} could not be kept (nothing they read is there)", live, unrecreatable);
+                                }
+                            });
                 })
                 .then(Statements.execute(connection, "DROP DATABASE IF EXISTS " + Identifiers.quote(graveyard))
                         .then(Statements.execute(connection, "DROP DATABASE IF EXISTS " + Identifiers.quote(loaded)))

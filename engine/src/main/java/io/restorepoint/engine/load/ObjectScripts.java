@@ -25,6 +25,10 @@ final class ObjectScripts {
 
     /** ER_NO_SUCH_TABLE: a view reads a view (or table) that is not there yet. */
     private static final int NO_SUCH_TABLE = 1146;
+    /** ER_BAD_FIELD_ERROR: a view reads a column that no longer exists. */
+    private static final int BAD_FIELD = 1054;
+    /** ER_SP_DOES_NOT_EXIST: a view calls a function that no longer exists. */
+    private static final int NO_SUCH_FUNCTION = 1305;
     /** ER_NO_SUCH_USER: "The user specified as a definer ('x'@'%') does not exist". */
     private static final int ER_NO_SUCH_USER = 1449;
     /** ER_SPECIFIC_ACCESS_DENIED_ERROR: naming another definer needs SUPER / SET USER. */
@@ -45,7 +49,24 @@ final class ObjectScripts {
     }
 
     /** Creates {@code objects} in {@code schema}, in {@link SchemaObject#KINDS} order. */
+    /**
+     * Puts back objects the database had (a failed swap's undo, or a tables-only restore's triggers): each as
+     * it was, DEFINER kept, even one whose definer account no longer exists (it existed that way before). A
+     * view that was already invalid (it reads a table, column or function that no longer exists) cannot be
+     * created again by any server: it is left out and its name added to {@code unrecreatable}.
+     */
+    static Mono<Void> recreate(Connection connection, String schema, List<SchemaObject> objects, List<String> unrecreatable) {
+        return create(connection, schema, objects, null, unrecreatable);
+    }
+
+    /** Creates {@code objects} in {@code schema}, in {@link SchemaObject#KINDS} order, with the {@code definers} policy. */
     static Mono<Void> create(Connection connection, String schema, List<SchemaObject> objects, DefinerPolicy definers) {
+        return create(connection, schema, objects, definers, null);
+    }
+
+    /** @param definers the policy for a backup's objects; null: {@link #recreate} (kept, not checked) */
+    private static Mono<Void> create(Connection connection, String schema, List<SchemaObject> objects, DefinerPolicy definers,
+            List<String> unrecreatable) {
         if (objects.isEmpty()) {
             return Mono.empty();
         }
@@ -57,7 +78,7 @@ final class ObjectScripts {
                 .filter(o -> !o.kind().equals(SchemaObject.VIEW) && !o.kind().equals(SchemaObject.SEQUENCE)).toList();
         return Statements.execute(connection, "USE " + Identifiers.quote(schema))
                 .thenMany(Flux.fromIterable(before).concatMap(o -> createOne(connection, schema, o, definers)))
-                .then(views(connection, schema, views, definers))
+                .then(views(connection, schema, views, definers, unrecreatable))
                 .thenMany(Flux.fromIterable(after).concatMap(o -> createOne(connection, schema, o, definers)))
                 .then(reset(connection));
     }
@@ -68,7 +89,8 @@ final class ObjectScripts {
                 .then(Statements.execute(connection, "SET SESSION sql_mode = '" + DEFAULT_MODE + "', time_zone = '+00:00'"));
     }
 
-    private static Mono<Void> views(Connection connection, String schema, List<SchemaObject> pending, DefinerPolicy definers) {
+    private static Mono<Void> views(Connection connection, String schema, List<SchemaObject> pending, DefinerPolicy definers,
+            List<String> unrecreatable) {
         if (pending.isEmpty()) {
             return Mono.empty();
         }
@@ -77,7 +99,8 @@ final class ObjectScripts {
         return Flux.fromIterable(pending)
                 .concatMap(view -> createOne(connection, schema, view, definers)
                         .onErrorResume(e -> {
-                            if (errorCode(e) == NO_SUCH_TABLE) {
+                            int code = errorCode(e);
+                            if (code == NO_SUCH_TABLE || (unrecreatable != null && (code == BAD_FIELD || code == NO_SUCH_FUNCTION))) {
                                 missing.add(view);
                                 errors.add(e);
                                 return Mono.empty();
@@ -89,14 +112,19 @@ final class ObjectScripts {
                         return Mono.empty();
                     }
                     if (missing.size() == pending.size()) {
+                        if (unrecreatable != null) { // they were invalid already: nothing they read is there to be put back
+                            missing.forEach(v -> unrecreatable.add(v.name()));
+                            return reset(connection);
+                        }
                         return Mono.error(errors.get(0)); // no progress: a view reads something the backup lacks
                     }
-                    return views(connection, schema, missing, definers);
+                    return views(connection, schema, missing, definers, unrecreatable);
                 }));
     }
 
     private static Mono<Void> createOne(Connection connection, String schema, SchemaObject o, DefinerPolicy definers) {
-        StringBuilder session = new StringBuilder("SET SESSION sql_mode = ")
+        // sql_notes = 1: MySQL reports an unknown definer as a note, which is not kept otherwise
+        StringBuilder session = new StringBuilder("SET SESSION sql_notes = 1, sql_mode = ")
                 .append(Identifiers.stringLiteral(o.sqlMode() == null ? DEFAULT_MODE : o.sqlMode()));
         if (o.characterSetClient() != null) {
             session.append(", character_set_client = ").append(Identifiers.stringLiteral(o.characterSetClient()));
@@ -106,8 +134,8 @@ final class ObjectScripts {
         }
         session.append(", time_zone = ").append(Identifiers.stringLiteral(o.timeZone() == null ? "+00:00" : o.timeZone()));
         Mono<Void> create = Statements.execute(connection, session.toString())
-                .then(Statements.execute(connection, definers.apply(o.statement())))
-                .then(unknownDefiner(connection, o));
+                .then(Statements.execute(connection, (definers == null ? DefinerPolicy.KEEP : definers).apply(o.statement())))
+                .then(definers == null ? Mono.empty() : unknownDefiner(connection, o));
         if (o.kind().equals(SchemaObject.SEQUENCE) && o.nextValue() != null) {
             // the next value the sequence hands out, as in the source at the snapshot
             create = create.then(Statements.execute(connection, "DO SETVAL(" + Identifiers.quote(schema, o.name()) + ", "

@@ -21,8 +21,9 @@ import java.util.Set;
  * <p>Needed, besides SELECT: SHOW VIEW (view definitions), TRIGGER (triggers), EVENT (events), and to read
  * the body of a routine another account defined: SELECT on {@code mysql.proc} (MariaDB up to 11.2), the
  * {@code SHOW CREATE ROUTINE} privilege (MariaDB 11.3+) or {@code SHOW_ROUTINE} (MySQL 8.0.20+); global
- * SELECT covers the first. Privileges that reach the account only through a role count when the role is
- * active for the session (the account's default role).
+ * SELECT covers the first. Limits: {@code information_schema} shows an account its own grants only, so a
+ * privilege held through a role is not seen (the check then refuses, the safe direction: grant it directly);
+ * MySQL's partial revokes are not seen either.
  */
 public final class ReadPrivileges {
 
@@ -39,10 +40,23 @@ public final class ReadPrivileges {
                     }
                     return Mono.error(new SchemaObjectException("database", database, "the account lacks "
                             + String.join(", ", missing) + ", so the server would leave those objects out of what it shows it "
-                            + "(a backup would miss them, a restore could not replace them); grant them (SHOW VIEW, TRIGGER, EVENT ON `" + database
-                            + "`.* and SELECT ON mysql.proc, or SHOW CREATE ROUTINE on MariaDB 11.3+ / SHOW_ROUTINE on MySQL), "
-                            + "or let backups leave out what they cannot read (RP_BACKUP_SKIP_UNREADABLE_OBJECTS)"));
+                            + "(a backup would miss them, a restore could not replace them); grant them (SELECT, SHOW VIEW, "
+                            + "TRIGGER, EVENT ON `" + database + "`.* and SELECT ON mysql.proc, or SHOW CREATE ROUTINE on MariaDB "
+                            + "11.3+ / SHOW_ROUTINE on MySQL) to the account directly (grants through a role are not seen); a "
+                            + "backup may instead leave out the kinds it cannot see (RP_BACKUP_SKIP_UNREADABLE_OBJECTS)"));
                 });
+    }
+
+    /**
+     * Completes when the account may read every table of the database (SELECT on it, or globally); an account
+     * with SELECT on some tables only is shown only those, and a table is never left out of a backup.
+     */
+    public static Mono<Void> checkTables(Connection connection, String database) {
+        return held(connection, database)
+                .flatMap(held -> held.contains("SELECT") ? Mono.<Void>empty()
+                        : Mono.error(new SchemaObjectException("database", database, "the account lacks SELECT on the "
+                                + "database, so the server would show it only the tables it may read and the backup would be "
+                                + "incomplete; grant SELECT ON `" + database + "`.* to the account")));
     }
 
     /** The kinds the account cannot see, each with the privilege it lacks; empty when it sees everything. */
@@ -81,6 +95,9 @@ public final class ReadPrivileges {
     /** What is missing, given the privileges held (upper case, e.g. {@code TRIGGER}, {@code SELECT ON MYSQL.PROC}). */
     static List<String> missing(Set<String> held) {
         List<String> missing = new ArrayList<>();
+        if (!held.contains("SELECT")) {
+            missing.add("SELECT (tables: an account with SELECT on some tables is shown only those)");
+        }
         if (!held.contains("SHOW VIEW")) {
             missing.add("SHOW VIEW (view definitions)");
         }
@@ -128,6 +145,15 @@ public final class ReadPrivileges {
     }
 
     private static Mono<Set<String>> privileges(Connection connection, List<String> grantees, String database) {
+        return Flux.from(connection.createStatement("SELECT @@lower_case_table_names").execute())
+                .concatMap(result -> result.map(row -> row.get(0, Number.class).intValue()))
+                .next()
+                .defaultIfEmpty(0)
+                .flatMap(lowerCase -> privileges(connection, grantees, database, lowerCase != 0));
+    }
+
+    private static Mono<Set<String>> privileges(Connection connection, List<String> grantees, String database,
+            boolean caseInsensitive) {
         String in = String.join(", ", grantees.stream().map(g -> "'" + g.replace("\\", "\\\\").replace("'", "''") + "'").toList());
         String sql = "SELECT PRIVILEGE_TYPE, NULL, NULL FROM information_schema.USER_PRIVILEGES WHERE GRANTEE IN (" + in + ") "
                 + "UNION ALL SELECT PRIVILEGE_TYPE, TABLE_SCHEMA, NULL FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE IN (" + in + ") "
@@ -146,12 +172,12 @@ public final class ReadPrivileges {
                             if (privilege.equals("SELECT")) {
                                 held.add("SELECT ON MYSQL.PROC");
                             }
-                        } else if (r[2] != null || matches(r[1], "mysql")) { // on mysql.proc, or on the whole mysql schema
+                        } else if (r[2] != null || matches(r[1], "mysql", caseInsensitive)) { // on mysql.proc, or on the whole mysql schema
                             if (privilege.equals("SELECT")) {
                                 held.add("SELECT ON MYSQL.PROC");
                             }
                         }
-                        if (r[1] != null && r[2] == null && matches(r[1], database)) {
+                        if (r[1] != null && r[2] == null && matches(r[1], database, caseInsensitive)) {
                             held.add(privilege);
                         }
                     }
@@ -159,8 +185,11 @@ public final class ReadPrivileges {
                 });
     }
 
-    /** A schema-level grant names a database or a LIKE pattern ({@code app\_%}). */
-    static boolean matches(String pattern, String database) {
+    /**
+     * A schema-level grant names a database or a LIKE pattern ({@code app\_%}); the server compares names
+     * case-sensitively unless {@code lower_case_table_names} is set.
+     */
+    static boolean matches(String pattern, String database, boolean caseInsensitive) {
         StringBuilder regex = new StringBuilder();
         for (int i = 0; i < pattern.length(); i++) {
             char c = pattern.charAt(i);
@@ -174,7 +203,7 @@ public final class ReadPrivileges {
                 regex.append(java.util.regex.Pattern.quote(String.valueOf(c)));
             }
         }
-        return java.util.regex.Pattern.compile(regex.toString(), java.util.regex.Pattern.CASE_INSENSITIVE | java.util.regex.Pattern.DOTALL)
-                .matcher(database).matches();
+        int flags = java.util.regex.Pattern.DOTALL | (caseInsensitive ? java.util.regex.Pattern.CASE_INSENSITIVE : 0);
+        return java.util.regex.Pattern.compile(regex.toString(), flags).matcher(database).matches();
     }
 }

@@ -21,8 +21,8 @@ import java.util.function.Function;
  * fails the read before anything is read ({@link ReadPrivileges}): a backup never leaves one out silently.
  * The read makes {@code database} the connection's default database.
  *
- * <p>Where the operator opted in ({@link #readSkipping}), an object that cannot be read, or every object of a
- * kind the account lacks the privilege to see, is left out and reported as {@link Unreadable} instead.
+ * <p>Where the operator opted in ({@link #readSkipping}), every object of a kind the account lacks the
+ * privilege to see is left out and reported as {@link Unreadable} instead.
  */
 public final class SchemaObjects {
 
@@ -36,24 +36,33 @@ public final class SchemaObjects {
 
     private final Connection connection;
     private final String database;
-    private final boolean skip;
-    private final List<Unreadable> unreadable = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final boolean checked;
+    private final List<Unreadable> unreadable = new java.util.ArrayList<>();
 
-    private SchemaObjects(Connection connection, String database, boolean skip) {
+    private SchemaObjects(Connection connection, String database, boolean checked) {
         this.connection = connection;
         this.database = database;
-        this.skip = skip;
+        this.checked = checked;
     }
 
-    /** Every object; fails on the first one that cannot be read, naming it. */
+    /**
+     * Every object; fails when the account may not see every kind (naming the privileges it lacks) or on the
+     * first object that cannot be read, naming it.
+     */
     public static Mono<List<SchemaObject>> read(Connection connection, String database) {
         return new SchemaObjects(connection, database, false).run(java.util.Set.of()).map(Read::objects);
     }
 
-    /** Every object that can be read; the others (and kinds the account may not see) are listed as unreadable. */
+    /**
+     * Every object of the kinds the account may see; the kinds it may not see (it lacks SHOW VIEW, TRIGGER,
+     * EVENT or the right to read routine bodies) are listed as unreadable, with name {@code *}, instead of
+     * failing the read. An account that may not see every table (no SELECT on the database) still fails: a
+     * table cannot be left out. A single object that cannot be read still fails the read, naming it.
+     */
     public static Mono<Read> readSkipping(Connection connection, String database) {
         SchemaObjects reader = new SchemaObjects(connection, database, true);
         return use(connection, database)
+                .then(ReadPrivileges.checkTables(connection, database))
                 .then(ReadPrivileges.missingKinds(connection, database))
                 .flatMap(missing -> {
                     missing.forEach((kind, privilege) -> reader.unreadable.add(new Unreadable(kind, "*",
@@ -63,7 +72,7 @@ public final class SchemaObjects {
     }
 
     private Mono<Read> run(java.util.Set<String> leftOut) {
-        Mono<Void> before = skip ? Mono.empty() : use(connection, database).then(ReadPrivileges.check(connection, database));
+        Mono<Void> before = checked ? Mono.empty() : use(connection, database).then(ReadPrivileges.check(connection, database));
         return before
                 .thenMany(leftOut.contains(SchemaObject.SEQUENCE) ? Flux.empty() : sequences())
                 .concatWith(leftOut.contains(SchemaObject.VIEW) ? Flux.empty() : views())
@@ -83,16 +92,9 @@ public final class SchemaObjects {
                 .then();
     }
 
-    /** One object's read: its failure names it, or (skipping) records it as unreadable and yields nothing. */
-    private Mono<SchemaObject> one(String kind, String name, Mono<SchemaObject> read) {
-        Mono<SchemaObject> named = read.onErrorMap(e -> wrap(kind, name, e));
-        if (!skip) {
-            return named;
-        }
-        return named.onErrorResume(SchemaObjectException.class, e -> {
-            unreadable.add(new Unreadable(kind, name, e.problem()));
-            return Mono.empty();
-        });
+    /** One object's read: its failure names it. */
+    private static Mono<SchemaObject> one(String kind, String name, Mono<SchemaObject> read) {
+        return read.onErrorMap(e -> wrap(kind, name, e));
     }
 
     private Flux<SchemaObject> sequences() {
@@ -110,27 +112,9 @@ public final class SchemaObjects {
         return names("SELECT TABLE_NAME FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME")
                 .concatMap(name -> one(SchemaObject.VIEW, name, show("SHOW CREATE VIEW " + Identifiers.quote(database, name),
                         row -> new SchemaObject(SchemaObject.VIEW, name, null, required(SchemaObject.VIEW, name, text(row, 1)),
-                                null, text(row, 2), text(row, 3), null, null))
-                        .flatMap(view -> valid(view))));
+                                null, text(row, 2), text(row, 3), null, null))));
     }
 
-    /**
-     * A view that reads a table, column or function that no longer exists is shown with warning 1356; no
-     * server would create it again, so a backup holding it could not be restored. It fails the read (or,
-     * skipping, is left out) with the server's words.
-     */
-    private Mono<SchemaObject> valid(SchemaObject view) {
-        return Flux.from(connection.createStatement("SHOW WARNINGS").execute())
-                .concatMap(result -> result.map(row -> new Object[] {row.get(1, Number.class), row.get(2, String.class)}))
-                .filter(w -> w[0] != null && ((Number) w[0]).intValue() == ER_VIEW_INVALID)
-                .next()
-                .flatMap(w -> Mono.<SchemaObject>error(new SchemaObjectException(SchemaObject.VIEW, view.name(), "the view is invalid ("
-                        + w[1] + "), so no server would create it again and a restore of this backup would fail; fix or drop it")))
-                .defaultIfEmpty(view);
-    }
-
-    /** ER_VIEW_INVALID: "View 'db.v' references invalid table(s) or column(s) or function(s) …". */
-    private static final int ER_VIEW_INVALID = 1356;
 
     private Flux<SchemaObject> routines(String kind) {
         String keyword = kind.toUpperCase(java.util.Locale.ROOT);

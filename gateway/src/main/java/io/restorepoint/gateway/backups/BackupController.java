@@ -76,14 +76,14 @@ public class BackupController {
      * first, as a version of its own; 422 "backup version invalid" for version 0 or a version that is not
      * a complete backup.
      */
-    @io.swagger.v3.oas.annotations.Operation(summary = "Restore a version (job restore_project)", description = "Takes a safety backup of the current data first (a version of its own), verifies the artifact, loads it aside and swaps it in atomically. It is a restore, not a merge: tables, views, triggers, routines, events and sequences the backup does not hold are removed. Body {version, definers?}: definers \"keep\" (default: each object keeps its DEFINER) or \"restoring_account\" (objects run as the account the worker restores with). 422 naming the parameter for another definers value; 422 backup version invalid for version 0 or a version that is not a complete backup; a failed restore ends its job rejected with code 1003.",
+    @io.swagger.v3.oas.annotations.Operation(summary = "Restore a version (job restore_project)", description = "Takes a safety backup of the current data first (a version of its own), verifies the artifact, loads it aside and swaps it in atomically. It is a restore, not a merge: tables, views, triggers, routines, events and sequences the backup does not hold are removed. Body {version, definers?}: definers \"keep\" (default: each object keeps its DEFINER) or \"restoring_account\" (objects run as the account the worker restores with; administrators only, 403 otherwise). 422 naming the parameter for another definers value; 422 backup version invalid for version 0 or a version that is not a complete backup; a failed restore ends its job rejected with code 1003.",
             responses = @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "Accepted",
                     content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json",
                             examples = @io.swagger.v3.oas.annotations.media.ExampleObject(value = "{\"success\":true,\"result\":{\"project\":\"demo\",\"version\":1,\"last_restored\":1613565541.4195538,\"job.token\":\"7c136ddb-4dfa-4ec1-bad4-15067cbf80d9\",\"safety_backup\":{\"version\":4,\"job.token\":\"1d3e9a52-0c2b-4f0e-9a33-6f3f7c1e2a10\"},\"queue_position\":1},\"data\":{}}"))))
     @PostMapping(path = "/restore", consumes = MediaType.APPLICATION_JSON_VALUE)
     public Mono<Envelope> restore(@PathVariable String project, @RequestBody(required = false) JsonNode body,
             ServerWebExchange exchange) {
-        return asMember(project, (caller, args) -> backups.restore(caller, project, args.requiredInt("version"), definers(args)), body)
+        return asMember(project, (caller, args) -> backups.restore(caller, project, args.requiredInt("version"), definers(caller, args)), body)
                 .doOnNext(accepted -> AuditFilter.noteJob(exchange, accepted.jobToken()))
                 .map(accepted -> {
                     Map<String, Object> result = new LinkedHashMap<>();
@@ -97,13 +97,24 @@ public class BackupController {
                 });
     }
 
-    /** {@code definers}: absent, "keep" or "restoring_account"; 422 naming the parameter otherwise. */
-    private static String definers(Arguments args) {
+    /**
+     * {@code definers}: absent, "keep" or "restoring_account"; 422 naming the parameter otherwise.
+     * "restoring_account" is for global admins only (403 for others): the restored routines, triggers, events
+     * and views would run with the worker's account, whose rights reach every project's database, and the
+     * server does not check a body's privileges when it is created, so a member could otherwise restore a
+     * procedure that reads another project's data.
+     */
+    private static String definers(Caller caller, Arguments args) {
         String definers = args.optionalText("definers");
         if (definers != null && !definers.equals(RestoreRequested.DEFINERS_KEEP) && !definers.equals(RestoreRequested.DEFINERS_RESTORING_ACCOUNT)) {
             throw Arguments.invalid("definers", "definers must be \"" + RestoreRequested.DEFINERS_KEEP + "\" (each view, trigger, "
                     + "routine and event keeps its DEFINER) or \"" + RestoreRequested.DEFINERS_RESTORING_ACCOUNT
                     + "\" (they run as the restoring account)");
+        }
+        if (RestoreRequested.DEFINERS_RESTORING_ACCOUNT.equals(definers) && !caller.isAdmin()) {
+            throw io.restorepoint.web.envelope.ApiException.forbidden("definers \"" + RestoreRequested.DEFINERS_RESTORING_ACCOUNT
+                    + "\" is for administrators only: the restored objects would run with the restoring account's rights, "
+                    + "which reach beyond this project");
         }
         return definers;
     }
