@@ -3,10 +3,11 @@
 # RestorePoint restore job against myloader and mariadb < dump.sql, on the same data, in the same run.
 # See bench/README.md.
 #
-#   bench/run-backup-bench.sh [--rows N] [--repeat K] [--setup-only]
+#   bench/run-backup-bench.sh [--rows N] [--repeat K] [--small-jobs J] [--setup-only]
 #
 #   --rows N      rows each in pesaje and auditoria (default 1000000, at most 10000000)
 #   --repeat K    run every tool K times and keep the best (default 1)
+#   --small-jobs J  then time J backups of a 4,433-row project on the warm stack (default 20; 0: none)
 #   --setup-only  install/start MariaDB and create the account, then stop
 #
 # Needs root (apt-get, start-stop-daemon), Java 17+ and Maven 3.8+. Uses the MariaDB server on
@@ -16,6 +17,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 ROWS=1000000
 REPEAT=1
+SMALL_JOBS=20
 SETUP_ONLY=0
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -23,8 +25,10 @@ while [ $# -gt 0 ]; do
     --rows=*) ROWS="${1#*=}"; shift ;;
     --repeat) REPEAT="${2:?--repeat needs a value}"; shift 2 ;;
     --repeat=*) REPEAT="${1#*=}"; shift ;;
+    --small-jobs) SMALL_JOBS="${2:?--small-jobs needs a value}"; shift 2 ;;
+    --small-jobs=*) SMALL_JOBS="${1#*=}"; shift ;;
     --setup-only) SETUP_ONLY=1; shift ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -51,7 +55,8 @@ if ! mariadb-admin -uroot --connect-timeout=2 ping >/dev/null 2>&1; then
   echo "Starting mariadbd ..."
   mkdir -p /run/mysqld && chown mysql:mysql /run/mysqld
   start-stop-daemon --start --background --make-pidfile --pidfile /run/mysqld/mariadbd.pid \
-    --exec /usr/sbin/mariadbd -- --user=mysql --innodb-buffer-pool-size=1G
+    --exec /usr/sbin/mariadbd -- --user=mysql --innodb-buffer-pool-size=1G \
+    --log-bin=mysql-bin --binlog-format=ROW --server-id=1
   for _ in $(seq 1 120); do
     mariadb-admin -uroot --connect-timeout=2 ping >/dev/null 2>&1 && break
     sleep 0.5
@@ -84,6 +89,6 @@ fi
 # 5. the benchmark (this JVM also hosts the embedded Kafka broker)
 status=0
 java -Xmx768m -Drestorepoint.home="$ROOT" -jar "$ROOT/bench/target/bench-exec.jar" \
-  --rows "$ROWS" --repeat "$REPEAT" || status=$?
+  --rows "$ROWS" --repeat "$REPEAT" --small-jobs "$SMALL_JOBS" || status=$?
 echo "run-backup-bench.sh: $((SECONDS - STARTED)) s in all (exit $status)"
 exit $status

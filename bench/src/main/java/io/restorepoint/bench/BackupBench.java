@@ -67,9 +67,12 @@ public final class BackupBench {
     private LocalStack stack;
     private long totalRows;
 
-    private BackupBench(long rows, int repeat, Path root) {
+    private final int smallJobs;
+
+    private BackupBench(long rows, int repeat, int smallJobs, Path root) {
         this.rows = rows;
         this.repeat = repeat;
+        this.smallJobs = smallJobs;
         this.root = root;
         this.work = root.resolve("bench").resolve("target").resolve("bench-work");
     }
@@ -77,6 +80,7 @@ public final class BackupBench {
     public static void main(String[] args) throws Exception {
         long rows = 1_000_000;
         int repeat = 1;
+        int smallJobs = 20;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String value = i + 1 < args.length ? args[i + 1] : null;
@@ -89,12 +93,16 @@ public final class BackupBench {
                     repeat = Integer.parseInt(BenchRunner.require(arg, value));
                     i++;
                 }
+                case "--small-jobs" -> {
+                    smallJobs = Integer.parseInt(BenchRunner.require(arg, value));
+                    i++;
+                }
                 case "-h", "--help" -> {
-                    System.out.println("usage: java -jar bench/target/bench-exec.jar [--rows N] [--repeat K]"
+                    System.out.println("usage: java -jar bench/target/bench-exec.jar [--rows N] [--repeat K] [--small-jobs J]"
                             + "  (normally via bench/run-backup-bench.sh)");
                     return;
                 }
-                default -> throw new IllegalArgumentException("unknown option " + arg + " (--rows N, --repeat K)");
+                default -> throw new IllegalArgumentException("unknown option " + arg + " (--rows N, --repeat K, --small-jobs J)");
             }
         }
         if (rows < 1 || rows > 10_000_000) {
@@ -104,7 +112,7 @@ public final class BackupBench {
             throw new IllegalArgumentException("--repeat must be at least 1");
         }
         BenchRunner.workDir("bench-work");
-        BackupBench bench = new BackupBench(rows, repeat, BenchRunner.repoRoot());
+        BackupBench bench = new BackupBench(rows, repeat, smallJobs, BenchRunner.repoRoot());
         BenchRunner.runAndExit(bench::run, bench::cleanUp);
     }
 
@@ -123,7 +131,8 @@ public final class BackupBench {
                 + " as database, worker heap 256m) ...");
         LocalStackOptions options = LocalStackOptions.forTests(root, work.resolve("stack"))
                 .withExternal(null, HOST, PORT, USER, PASSWORD)
-                .withServiceHeap("256m");
+                .withServiceHeap("256m")
+                .withExtraProjects(smallJobs > 0 ? 1 : 0);
         stack = LocalStack.start(options);
         ServiceProcess worker = stack.workers().get(0);
         String workerActuator = "http://127.0.0.1:" + worker.port();
@@ -172,8 +181,13 @@ public final class BackupBench {
             restoreNotes.add("round " + round + " ended with load average " + loadAverage()
                     + " (1/5/15 min; the machine has " + Runtime.getRuntime().availableProcessors() + " cores)");
         }
+        String small = smallJobs > 0 ? smallJobs(cursor) : null;
         printTable(best, notes);
         printRestoreTable(bestRestore, restoreNotes);
+        if (small != null) {
+            System.out.println();
+            System.out.println(small);
+        }
         printLogs();
         System.out.printf(Locale.ROOT, "%nbench finished in %.1f s%n", (System.nanoTime() - started) / 1e9);
         return Stream.concat(best.values().stream(), bestRestore.values().stream()).anyMatch(r -> r.error != null) ? 1 : 0;
@@ -439,6 +453,90 @@ public final class BackupBench {
             notes.add("RestorePoint: no heap sample could be read from " + workerActuator + "/actuator/metrics");
         }
         return result;
+    }
+
+    /**
+     * The pipeline latency every job pays: {@code smallJobs} backups, one after the other, of the small project's
+     * database holding the demo data (4,433 rows), on the warm stack; each timed from the create request to its
+     * {@code done} on {@code /sync/get} (polled every 5 ms, so the poll adds at most that).
+     */
+    private String smallJobs(long cursor) throws Exception {
+        String project = LocalStack.extraProject(1);
+        String database = LocalStack.extraDatabase(1);
+        db.dropDatabase(database);
+        db.createDatabase(database);
+        ScrapDemo.install(db.connectionFactory(database), ScrapDemo.SMALL);
+        long rowsThere = ScrapDemo.TABLES.stream().mapToLong(t -> count(database, t)).sum();
+        String token = stack.adminToken();
+        List<Double> walls = new ArrayList<>();
+        List<Double> pickups = new ArrayList<>();
+        List<Double> works = new ArrayList<>();
+        System.out.printf(Locale.ROOT, "%nrunning %d small backups (%s, %,d rows) ... ", smallJobs + 1, project, rowsThere);
+        System.out.flush();
+        for (int i = 0; i <= smallJobs; i++) {
+            long t0 = System.nanoTime();
+            HttpResponse<String> created = post(stack.gatewayUrl() + "/api/p/" + project + "/backups/create", token,
+                    "{\"created_by\":\"bench\",\"name\":\"small " + i + "\"}");
+            JsonNode body = JSON.readTree(created.body());
+            if (created.statusCode() != 200) {
+                return "small backups: create answered " + created.statusCode() + ": " + created.body();
+            }
+            String job = body.path("result").path("job.token").asString();
+            List<JsonNode> events = new ArrayList<>();
+            double wall = Double.NaN;
+            long deadline = t0 + Duration.ofMinutes(1).toNanos();
+            while (Double.isNaN(wall)) {
+                if (System.nanoTime() > deadline) {
+                    return "small backups: no done event for job " + job + " within a minute";
+                }
+                JsonNode page = JSON.readTree(post(stack.syncUrl() + "/sync/get", token, "{\"cc.cursor\":" + cursor + "}").body());
+                for (JsonNode event : page.path("result").path("events")) {
+                    if (job.equals(event.path("data_key").asString())) {
+                        events.add(event.path("data"));
+                        String status = event.path("data").path("status").asString();
+                        if (status.equals("done")) {
+                            wall = (System.nanoTime() - t0) / 1e6;
+                        } else if (status.equals("rejected")) {
+                            return "small backups: job rejected: " + event.path("data").path("failure");
+                        }
+                    }
+                }
+                cursor = page.path("result").path("cc.cursor").asLong(cursor);
+                if (Double.isNaN(wall) && !page.path("result").path("more").asBoolean()) {
+                    sleep(5);
+                }
+            }
+            if (i == 0) {
+                continue; // the first one warms the small project's path up; not counted
+            }
+            walls.add(wall);
+            double queued = Double.NaN;
+            double processing = Double.NaN;
+            double done = Double.NaN;
+            for (JsonNode e : events) {
+                double at = e.path("updated_on").asDouble(Double.NaN) * 1000;
+                switch (e.path("status").asString()) {
+                    case "queued" -> queued = Double.isNaN(queued) ? at : queued;
+                    case "processing" -> processing = Double.isNaN(processing) ? at : processing;
+                    case "done" -> done = at;
+                    default -> { }
+                }
+            }
+            pickups.add(processing - queued);
+            works.add(done - processing);
+        }
+        System.out.println("done");
+        return String.format(Locale.ROOT, "small backups (%s, %,d rows, %d timed after one warm-up), request → done on the feed: "
+                        + "p50 %.0f ms, p90 %.0f ms, max %.0f ms (target: p50 ≤ 300 ms)%n"
+                        + "  of which queued → first processing event p50 %.0f ms, first processing → done event p50 %.0f ms "
+                        + "(event clocks, ms resolution of updated_on)",
+                project, rowsThere, walls.size(), quantile(walls, 0.5), quantile(walls, 0.9), quantile(walls, 1.0),
+                quantile(pickups, 0.5), quantile(works, 0.5));
+    }
+
+    private static double quantile(List<Double> values, double q) {
+        List<Double> sorted = values.stream().filter(v -> !v.isNaN()).sorted().toList();
+        return sorted.isEmpty() ? Double.NaN : sorted.get(Math.max(0, (int) Math.ceil(q * sorted.size()) - 1));
     }
 
     /** Where the job's time went, from the events' own clocks (updated_on, epoch seconds). */

@@ -40,7 +40,7 @@ public final class EmbeddedMariaDb implements DatabaseServer, AutoCloseable {
      * @param port 0 for a free port
      */
     public static EmbeddedMariaDb start(Path dir, int port) {
-        return start(dir, port, null);
+        return start(dir, port, null, false);
     }
 
     /**
@@ -48,10 +48,18 @@ public final class EmbeddedMariaDb implements DatabaseServer, AutoCloseable {
      * {@code --skip-ssl}; for tests of TLS to the managed server.
      */
     public static EmbeddedMariaDb startWithTls(Path dir, int port, Path ca, Path cert, Path key) {
-        return start(dir, port, new Path[] {ca, cert, key});
+        return start(dir, port, new Path[] {ca, cert, key}, false);
     }
 
-    private static EmbeddedMariaDb start(Path dir, int port, Path[] tls) {
+    /**
+     * A server that writes a binary log in ROW format, as production servers do (replication, point-in-time
+     * recovery); its consistent snapshots report their binlog position, which lock-free backups compare.
+     */
+    public static EmbeddedMariaDb startWithBinlog(Path dir, int port) {
+        return start(dir, port, null, true);
+    }
+
+    private static EmbeddedMariaDb start(Path dir, int port, Path[] tls, boolean binlog) {
         try {
             Files.createDirectories(dir);
             int actualPort = Ports.orFree(port);
@@ -67,6 +75,10 @@ public final class EmbeddedMariaDb implements DatabaseServer, AutoCloseable {
                     .addArg("--max-allowed-packet=64M")
                     .setSecurityDisabled(false)
                     .addArg("--init-file=" + grants(dir));
+            if (binlog) {
+                config.addArg("--log-bin=binlog").addArg("--binlog-format=ROW").addArg("--server-id=1")
+                        .addArg("--max-binlog-size=64M");
+            }
             if (tls == null) {
                 config.addArg("--skip-ssl");
             } else {

@@ -33,6 +33,11 @@ final class EngineFixtures {
 
     /** Replays an artifact statement by statement into {@code target}: the plainest possible decoder. */
     static void replay(ArtifactStore store, ArtifactId id, String target) throws IOException {
+        replay(store, id, database(target));
+    }
+
+    /** {@link #replay(ArtifactStore, ArtifactId, String)} into the database {@code target} connects to. */
+    static void replay(ArtifactStore store, ArtifactId id, ConnectionFactory target) throws IOException {
         Manifest manifest = store.manifest(id).orElseThrow();
         List<String> statements = new ArrayList<>();
         statements.add("SET SESSION time_zone='+00:00'");
@@ -50,6 +55,6 @@ final class EngineFixtures {
                 }
             }
         }
-        Sql.execute(database(target), statements);
+        Sql.execute(target, statements);
     }
 }

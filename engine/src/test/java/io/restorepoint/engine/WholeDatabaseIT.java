@@ -39,13 +39,15 @@ class WholeDatabaseIT {
 
     static final List<String> SCHEMA = List.of(
             "CREATE TABLE customer (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(100) NOT NULL, email VARCHAR(200), "
-                    + "CONSTRAINT email_has_at CHECK (email IS NULL OR email LIKE '%@%'), FULLTEXT KEY ft_name (name)) ENGINE=InnoDB",
+                    + "CONSTRAINT email_has_at CHECK (email IS NULL OR email LIKE '%@%'), FULLTEXT KEY ft_name (name), "
+                    + "UNIQUE KEY uk_email (email)) ENGINE=InnoDB",
             "CREATE TABLE `order` (id INT AUTO_INCREMENT PRIMARY KEY, customer_id INT NOT NULL, qty INT NOT NULL, price DECIMAL(10,2) NOT NULL, "
                     + "total DECIMAL(12,2) AS (qty * price) STORED, label VARCHAR(40) AS (CONCAT('#', id)) VIRTUAL, "
                     + "status ENUM('new','paid','sent') NOT NULL DEFAULT 'new', flags SET('gift','rush') NOT NULL DEFAULT '', "
-                    + "bits BIT(5) NOT NULL DEFAULT b'00000', meta JSON, "
+                    + "bits BIT(5) NOT NULL DEFAULT b'00000', meta JSON, KEY idx_total (total), KEY idx_status_qty (status, qty DESC), "
                     + "CONSTRAINT fk_order_customer FOREIGN KEY (customer_id) REFERENCES customer (id)) ENGINE=InnoDB",
-            "CREATE TABLE `odd name ``x``` (`select` INT PRIMARY KEY, `from where` VARCHAR(20), doc LONGBLOB)",
+            "CREATE TABLE `odd name ``x``` (`select` INT PRIMARY KEY, `from where` VARCHAR(20), doc LONGBLOB, "
+                    + "KEY `idx odd``key` (`from where`(5)), UNIQUE KEY uk_doc (doc) USING HASH)",
             "CREATE TABLE place (id INT PRIMARY KEY, at POINT NOT NULL, SPATIAL KEY sp_at (at)) ENGINE=InnoDB",
             "CREATE TABLE reading (id INT NOT NULL, taken DATE NOT NULL, value DOUBLE, PRIMARY KEY (id, taken)) "
                     + "PARTITION BY RANGE (YEAR(taken)) (PARTITION p2023 VALUES LESS THAN (2024), PARTITION p2024 VALUES LESS THAN (2025), "
@@ -384,6 +386,45 @@ class WholeDatabaseIT {
     }
 
     /** A fresh database with the schema and data above; its name. */
+    @Test
+    void indexesBuiltAfterTheRowsGiveEveryTableItsDumpedDefinition() throws Exception {
+        String live = populated("deferred");
+        FileSystemArtifactStore store = new FileSystemArtifactStore(storeDir, 1);
+        ArtifactId id = new ArtifactId("deferred", 1);
+        Manifest manifest = new Dumper(EngineFixtures.endpoint().connectionFactory(null), store, DumpOptions.defaults())
+                .dump(new DumpRequest(id, "dump", live), new DumpProgress()).block(Duration.ofMinutes(2));
+        Map<String, String> before = new java.util.TreeMap<>();
+        for (Manifest.Table table : manifest.tables()) {
+            before.put(table.name(), String.valueOf(Sql.query(SharedInfra.database().connectionFactory(live),
+                    "SHOW CREATE TABLE " + io.restorepoint.engine.sql.Identifiers.quote(table.name())).get(0).get("Create Table")));
+        }
+
+        // every table, however small, gets its indexes and foreign keys after its rows
+        Loader loader = new Loader(EngineFixtures.endpoint().connectionFactory(null), store,
+                new LoadOptions(2).withDeferIndexesFromRows(0));
+        loader.load(id, manifest, live + "_shadow", live, new LoadProgress()).block(Duration.ofMinutes(2));
+
+        var shadow = SharedInfra.database().connectionFactory(live + "_shadow");
+        for (Map.Entry<String, String> table : before.entrySet()) {
+            String now = String.valueOf(Sql.query(shadow, "SHOW CREATE TABLE "
+                    + io.restorepoint.engine.sql.Identifiers.quote(table.getKey())).get(0).get("Create Table"));
+            assertThat(io.restorepoint.engine.load.DeferredIndexes.sameDefinition(now, table.getValue()))
+                    .as("%s:%n%s%nwas%n%s", table.getKey(), now, table.getValue()).isTrue();
+        }
+        Map<String, Object> liveTables = new java.util.HashMap<>(LoaderIT.checksums(live));
+        liveTables.keySet().retainAll(before.keySet()); // views and the sequence come with the swap
+        assertThat(LoaderIT.checksums(live + "_shadow")).isEqualTo(liveTables);
+        // the deferred indexes work: full-text, spatial, the foreign key (checks on), the hash-unique key
+        assertThat(Sql.query(shadow, "SELECT id FROM customer WHERE MATCH(name) AGAINST ('Ana')")).hasSize(1);
+        assertThat(Sql.query(shadow, "SELECT id FROM place WHERE MBRContains(ST_GeomFromText('POLYGON((0 0,0 5,5 5,5 0,0 0))'), at)"))
+                .hasSize(1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Sql.execute(shadow,
+                "INSERT INTO `order` (customer_id, qty, price) VALUES (999, 1, 1.00)")).hasMessageContaining("foreign key");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Sql.execute(shadow,
+                "INSERT INTO customer (name, email) VALUES ('twin', 'ana@example.com')")).hasMessageContaining("Duplicate");
+        loader.drop(live + "_shadow").block();
+    }
+
     private static String populated(String name) {
         String live = SharedInfra.freshDatabase(name);
         var db = SharedInfra.database().connectionFactory(live);

@@ -26,7 +26,8 @@ public class EngineConfiguration {
     Loader loader(DatabaseEndpoint managedServer, ArtifactStore store, WorkerProperties properties) {
         int connections = properties.dump().connections() > 0 ? properties.dump().connections()
                 : Runtime.getRuntime().availableProcessors();
-        return new Loader(managedServer.connectionFactory(null), store, new LoadOptions(connections, properties.restoreDefiners()));
+        return new Loader(managedServer.connectionFactory(null), store, new LoadOptions(connections, properties.restoreDefiners(),
+                properties.restoreDeferIndexesFromRows()));
     }
 
     @Bean
@@ -41,7 +42,8 @@ public class EngineConfiguration {
         DumpOptions options = new DumpOptions(defaults.rowsPerStatement(), defaults.bytesPerStatement(),
                 defaults.rowsPerChunk(),
                 dump.connections() > 0 ? dump.connections() : Runtime.getRuntime().availableProcessors(),
-                dump.chunkRows(), dump.longQueryGuard(), dump.lockWaitTimeout(), dump.skipUnreadableObjects());
+                dump.chunkRows(), dump.longQueryGuard(), dump.lockWaitTimeout(), dump.skipUnreadableObjects(), dump.consistency(),
+                new DumpOptions.Throttle(dump.maxRowsPerSecond(), dump.threadsRunningLimit()));
         return new Dumper(managedServer.connectionFactory(null), store, options);
     }
 }

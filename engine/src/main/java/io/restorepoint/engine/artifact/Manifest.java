@@ -106,13 +106,15 @@ public record Manifest(
     }
 
     /**
-     * @param method         {@code synchronized-snapshot} (parallel connections started under a brief global
-     *                       read lock) or {@code single-transaction} (one connection)
-     * @param note           why the dump fell back to one connection, if it did
+     * @param method         {@code compared-snapshots} (parallel connections, equal binlog positions, no lock),
+     *                       {@code database-locked-snapshot} (started under a brief LOCK TABLES READ of the
+     *                       database's tables), {@code synchronized-snapshot} (under a brief global read lock)
+     *                       or {@code single-transaction} (one connection)
+     * @param note           why the dump fell back (to the table lock, or to one connection), if it did
      * @param binlogFile     binlog file at the snapshot, when the server logs and the account may read it
      * @param binlogPosition binlog position at the snapshot
      * @param gtidSet        GTID position at the snapshot
-     * @param lockMillis     how long the global read lock was held
+     * @param lockMillis     how long the lock was held (null: none was taken)
      * @param connections    connections that read the data
      */
     public record Consistency(String method, String note, String binlogFile, Long binlogPosition, String gtidSet,

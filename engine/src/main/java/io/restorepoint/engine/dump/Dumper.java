@@ -31,6 +31,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -51,6 +52,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class Dumper {
 
     private static final Logger log = LoggerFactory.getLogger(Dumper.class);
+    private static final Duration BUSY_POLL = Duration.ofMillis(250);
     public static final String TOOL = "restorepoint/" + Dumper.class.getPackage().getImplementationVersion();
 
     private final ConnectionFactory server;
@@ -114,31 +116,57 @@ public final class Dumper {
 
     public Mono<Manifest> dump(DumpRequest request, DumpProgress progress) {
         Instant started = Instant.now();
+        Steps steps = new Steps();
         return Mono.usingWhen(
-                SnapshotGroup.open(server, options.connections(), options.longQueryGuard(), options.lockWaitTimeout()),
-                group -> dump(group, request, progress, started),
+                SnapshotGroup.open(server, request.database(), options.connections(), options.snapshot())
+                        .doOnNext(g -> steps.mark("snapshot")),
+                group -> dump(group, request, progress, started, steps),
                 SnapshotGroup::close, (group, error) -> group.close(), SnapshotGroup::close);
     }
 
-    private Mono<Manifest> dump(SnapshotGroup group, DumpRequest request, DumpProgress progress, Instant started) {
+    private Mono<Manifest> dump(SnapshotGroup group, DumpRequest request, DumpProgress progress, Instant started,
+            Steps steps) {
         Connection first = group.connections().get(0);
         String database = request.database();
         return SchemaReader.tables(first, database)
+                .doOnNext(t -> steps.mark("tables"))
                 .flatMap(tables -> Mono.using(
                         () -> store.begin(request.artifact(), request.jobToken()),
                         writer -> schemas(first, database, tables, writer)
-                                .zipWhen(schemaSums -> objects(first, database, writer))
+                                .doOnNext(t -> steps.mark("ddl"))
+                                .zipWhen(schemaSums -> objects(first, database, writer).doOnNext(t -> steps.mark("objects")))
                                 .flatMap(written -> plans(first, database, tables)
+                                        .doOnNext(t -> steps.mark("plans"))
                                         .flatMap(plans -> {
                                             progress.plan(tables);
                                             progress.phase("dump");
                                             Work work = new Work(plans, writer, database, progress);
                                             return Flux.fromIterable(group.connections())
                                                     .flatMap(connection -> work.loop(connection))
-                                                    .then(Mono.fromCallable(() -> commit(request, writer, started, group,
-                                                            tables, written.getT1(), written.getT2(), work, progress)));
+                                                    .then(Mono.fromCallable(() -> {
+                                                        steps.mark("rows");
+                                                        return commit(request, writer, started, group, tables,
+                                                                written.getT1(), written.getT2(), work, progress, steps);
+                                                    }));
                                         })),
                         Dumper::closeQuietly));
+    }
+
+    /** How long each step of a dump took, for the log line that reports it (job latency, issue 15). */
+    private static final class Steps {
+        private final long start = System.nanoTime();
+        private long last = start;
+        private final StringBuilder text = new StringBuilder();
+
+        synchronized void mark(String step) {
+            long now = System.nanoTime();
+            text.append(text.isEmpty() ? "" : ", ").append(step).append(' ').append((now - last) / 1_000_000);
+            last = now;
+        }
+
+        synchronized String summary() {
+            return (System.nanoTime() - start) / 1_000_000 + " ms: " + text;
+        }
     }
 
     /** Writes every table's CREATE TABLE statement; returns their checksums by table. */
@@ -190,7 +218,8 @@ public final class Dumper {
                     return Statements.query(connection, sql, row -> new BigInteger[] {integer(row.get(0, RawBytes.class)),
                                     integer(row.get(1, RawBytes.class))})
                             .single()
-                            .map(bounds -> ChunkPlan.ranges(table, column, bounds[0], bounds[1], options.chunkRows()))
+                            .map(bounds -> ChunkPlan.ranges(table, column, bounds[0], bounds[1],
+                                    options.effectiveChunkRows()))
                             .onErrorMap(e -> new TableException(table.name(), e));
                 })
                 .collectList();
@@ -207,6 +236,7 @@ public final class Dumper {
         private final ArtifactWriter writer;
         private final String database;
         private final DumpProgress progress;
+        private final long startedNanos = System.nanoTime();
 
         Work(List<ChunkPlan> plans, ArtifactWriter writer, String database, DumpProgress progress) {
             this.writer = writer;
@@ -224,7 +254,7 @@ public final class Dumper {
 
         /** One connection's loop: take the next task of the largest unfinished table until none is left. */
         Mono<Void> loop(Connection connection) {
-            return Mono.defer(() -> {
+            return pace(connection).then(Mono.defer(() -> {
                 for (TableState state : order) {
                     ChunkPlan.Task task = state.take();
                     if (task != null) {
@@ -232,7 +262,43 @@ public final class Dumper {
                     }
                 }
                 return Mono.empty();
+            }));
+        }
+
+        /** The throttle, before each chunk: keep under the row rate, and wait while the server is busy. */
+        private Mono<Void> pace(Connection connection) {
+            DumpOptions.Throttle throttle = options.throttle();
+            if (throttle.none()) {
+                return Mono.empty();
+            }
+            Mono<Void> rate = Mono.defer(() -> {
+                if (throttle.maxRowsPerSecond() == 0) {
+                    return Mono.empty();
+                }
+                long read = order.stream().mapToLong(s -> s.counter.sum()).sum();
+                long dueNanos = (long) (read * 1e9 / throttle.maxRowsPerSecond());
+                long ahead = dueNanos - (System.nanoTime() - startedNanos);
+                return ahead > 1_000_000 ? Mono.delay(Duration.ofNanos(ahead)).then() : Mono.empty();
             });
+            return rate.then(throttle.threadsRunningLimit() == 0 ? Mono.empty()
+                    : whileBusy(connection, throttle.threadsRunningLimit(), System.nanoTime() + DumpOptions.Throttle.MAX_BACK_OFF.toNanos()));
+        }
+
+        private Mono<Void> whileBusy(Connection connection, int limit, long giveUpAt) {
+            return Statements.query(connection, "SHOW GLOBAL STATUS LIKE 'Threads_running'",
+                            row -> Long.parseLong(String.valueOf(row.get(1, String.class)).trim()))
+                    .next().defaultIfEmpty(0L)
+                    .flatMap(running -> {
+                        if (running <= limit) {
+                            return Mono.<Void>empty();
+                        }
+                        if (System.nanoTime() >= giveUpAt) {
+                            log.info("{} threads running on the server (limit {}) for {} s; dumping the next chunk anyway",
+                                    running, limit, DumpOptions.Throttle.MAX_BACK_OFF.toSeconds());
+                            return Mono.<Void>empty();
+                        }
+                        return Mono.delay(BUSY_POLL).then(whileBusy(connection, limit, giveUpAt));
+                    });
         }
 
         private Mono<Void> run(Connection connection, TableState state, ChunkPlan.Task task) {
@@ -307,7 +373,7 @@ public final class Dumper {
 
     private Manifest commit(DumpRequest request, ArtifactWriter writer, Instant started, SnapshotGroup group,
             List<TableInfo> tables, Map<String, String> schemaSums, WrittenObjects written, Work work,
-            DumpProgress progress) throws IOException {
+            DumpProgress progress, Steps steps) throws IOException {
         List<Manifest.ObjectEntry> objects = written.entries();
         progress.phase("finalize");
         List<Manifest.Table> entries = tables.stream()
@@ -328,8 +394,9 @@ public final class Dumper {
                 entries, rows, bytes, null, objects, written.skipped().isEmpty() ? null : written.skipped());
         writer.commit(manifest);
         manifest = store.keyring().describe(manifest); // as committed: with its encryption
-        log.info("dumped {} ({} tables, {} other objects, {} rows, {} bytes, {} over {} connection(s))", request.artifact(),
-                entries.size(), objects.size(), rows, bytes, c.method(), group.connections().size());
+        steps.mark("commit");
+        log.info("dumped {} ({} tables, {} other objects, {} rows, {} bytes, {} over {} connection(s)) in {}", request.artifact(),
+                entries.size(), objects.size(), rows, bytes, c.method(), group.connections().size(), steps.summary());
         for (Manifest.SkippedObject skipped : written.skipped()) {
             log.warn("{} left out {} {}: {} (RP_BACKUP_SKIP_UNREADABLE_OBJECTS)", request.artifact(), skipped.kind(), skipped.name(),
                     skipped.reason());

@@ -10,6 +10,7 @@ import io.restorepoint.engine.artifact.ArtifactStore;
 import io.restorepoint.engine.artifact.Manifest;
 import io.restorepoint.engine.schema.SchemaObject;
 import io.restorepoint.engine.schema.SchemaObjects;
+import io.restorepoint.engine.schema.SchemaReader;
 import io.restorepoint.engine.sql.Identifiers;
 import io.restorepoint.engine.sql.Statements;
 import org.slf4j.Logger;
@@ -57,7 +58,7 @@ public final class Loader {
     /** This loader with another DEFINER policy for the objects it creates (a restore request's choice); null keeps its own. */
     public Loader withDefiners(DefinerPolicy definers) {
         return definers == null || definers == options.definers() ? this
-                : new Loader(server, store, new LoadOptions(options.connections(), definers));
+                : new Loader(server, store, options.withDefiners(definers));
     }
 
     /**
@@ -80,19 +81,79 @@ public final class Loader {
                             .then(Statements.execute(connection, "USE " + Identifiers.quote(target)))
                             .thenMany(Flux.fromIterable(manifest.tables())
                                     .concatMap(table -> ddl(id, table)
-                                            .flatMap(ddl -> Statements.execute(connection, ddl))
+                                            .map(ddl -> Map.entry(table.name(), new Ddl(ddl, table.rows() >= options.deferIndexesFromRows()
+                                                    ? DeferredIndexes.of(ddl) : DeferredIndexes.asDumped(ddl))))
+                                            .flatMap(entry -> Statements.execute(connection, entry.getValue().split().create())
+                                                    .thenReturn(entry))
                                             .onErrorMap(e -> !(e instanceof TableException), e -> new TableException(table.name(), e))))
-                            .then());
+                            .collectMap(Map.Entry::getKey, Map.Entry::getValue, java.util.LinkedHashMap::new));
                 }))
-                .then(Mono.defer(() -> {
+                .flatMap(ddls -> Mono.defer(() -> {
                     progress.phase("load");
                     return loadChunks(id, manifest, target, progress);
-                }))
+                }).then(Mono.defer(() -> {
+                    if (ddls.values().stream().noneMatch(d -> d.split().deferred())) {
+                        return Mono.empty();
+                    }
+                    progress.phase("indexes");
+                    return buildIndexes(target, ddls);
+                })))
                 .then(Mono.defer(() -> {
                     progress.phase("check");
                     return withConnection(connection -> checkCounts(connection, manifest, target));
                 }))
                 .thenReturn(manifest.totalRows());
+    }
+
+    /** A table's DDL as dumped, and how it is created. */
+    private record Ddl(String dumped, DeferredIndexes split) {
+    }
+
+    /**
+     * Builds the deferred indexes (tables in parallel, largest first), then the foreign keys, then checks that
+     * each such table is defined exactly as dumped.
+     */
+    private Mono<Void> buildIndexes(String target, Map<String, Ddl> ddls) {
+        ConcurrentLinkedQueue<Map.Entry<String, Ddl>> tables = new ConcurrentLinkedQueue<>();
+        ddls.entrySet().stream().filter(e -> e.getValue().split().deferred()).forEach(tables::add);
+        int connections = Math.max(1, Math.min(options.connections(), tables.size()));
+        long started = System.nanoTime();
+        return Flux.range(0, connections)
+                .flatMap(i -> withConnection(connection -> Statements.execute(connection, SESSION)
+                        .then(Statements.execute(connection, "USE " + Identifiers.quote(target)))
+                        .then(drainIndexes(connection, tables))))
+                .then(withConnection(connection -> Statements.execute(connection, SESSION)
+                        .then(Statements.execute(connection, "USE " + Identifiers.quote(target)))
+                        .thenMany(Flux.fromIterable(ddls.entrySet())
+                                .filter(e -> e.getValue().split().deferred())
+                                .concatMap(e -> {
+                                    String fk = e.getValue().split().foreignKeyStatement(e.getKey());
+                                    return (fk == null ? Mono.<Void>empty() : Statements.execute(connection, fk))
+                                            .then(SchemaReader.createStatement(connection, target, e.getKey()))
+                                            .flatMap(now -> DeferredIndexes.sameDefinition(now, e.getValue().dumped())
+                                                    ? Mono.<Void>empty()
+                                                    : Mono.error(new IllegalStateException("the table built with deferred indexes "
+                                                            + "is not defined as the backup's: " + now)))
+                                            .onErrorMap(x -> !(x instanceof TableException), x -> new TableException(e.getKey(), x));
+                                }))
+                        .then()))
+                .doOnSuccess(v -> log.info("built the deferred indexes of {} table(s) of {} in {} ms",
+                        ddls.values().stream().filter(d -> d.split().deferred()).count(), target,
+                        (System.nanoTime() - started) / 1_000_000));
+    }
+
+    private Mono<Void> drainIndexes(Connection connection, ConcurrentLinkedQueue<Map.Entry<String, Ddl>> tables) {
+        return Mono.defer(() -> {
+            Map.Entry<String, Ddl> table = tables.poll();
+            if (table == null) {
+                return Mono.empty();
+            }
+            return Flux.fromIterable(table.getValue().split().indexStatements(table.getKey()))
+                    .concatMap(sql -> Statements.execute(connection, sql))
+                    .then()
+                    .onErrorMap(e -> !(e instanceof TableException), e -> new TableException(table.getKey(), e))
+                    .then(drainIndexes(connection, tables));
+        });
     }
 
     private Mono<Void> createSchema(Connection connection, String target, String likeDatabase) {
