@@ -124,11 +124,11 @@ public final class SnapshotGroup {
                     ? globalLock(coordinator, readers, settings.lockWaitTimeout())
                     : Mono.error(new IllegalStateException("a query has run for over " + settings.longQueryGuard().toSeconds()
                             + " s (" + blocker + "); no global lock taken")));
-            case DATABASE_LOCK -> databaseLock(coordinator, readers, database, settings.lockWaitTimeout(), null);
+            case DATABASE_LOCK -> databaseLock(coordinator, readers, database, settings.lockWaitTimeout(), null, 1);
             case LOCK_FREE -> compared(readers, settings.attempts(), 1)
                     .onErrorResume(NotComparable.class, e -> {
                         log.debug("lock-free snapshot of {} not possible: {}", database, e.getMessage());
-                        return databaseLock(coordinator, readers, database, settings.lockWaitTimeout(), e.getMessage());
+                        return databaseLock(coordinator, readers, database, settings.lockWaitTimeout(), e.getMessage(), 1);
                     });
         };
     }
@@ -195,10 +195,11 @@ public final class SnapshotGroup {
 
     /**
      * LOCK TABLES ... READ on the database's tables, snapshots under it, UNLOCK. A table created between listing
-     * and locking would be unlocked: the list is read again under the lock, and on a difference all starts again.
+     * and locking would be unlocked: the list is read again under the lock, and on a difference all starts again, at
+     * most {@link #LOCK_ATTEMPTS} times (a database whose tables are created without pause fails the backup instead).
      */
     private static Mono<Consistency> databaseLock(Connection coordinator, List<Connection> readers, String database,
-            Duration lockWait, String why) {
+            Duration lockWait, String why, int attempt) {
         return tablesOf(coordinator, database).flatMap(tables -> {
             if (tables.isEmpty()) {
                 return Flux.fromIterable(readers).concatMap(SnapshotGroup::startSnapshot)
@@ -214,8 +215,12 @@ public final class SnapshotGroup {
                     .then(tablesOf(coordinator, database))
                     .flatMap(again -> {
                         if (!again.equals(tables)) {
-                            return Statements.execute(coordinator, "UNLOCK TABLES")
-                                    .then(databaseLock(coordinator, readers, database, lockWait, why));
+                            Mono<Consistency> next = attempt < LOCK_ATTEMPTS
+                                    ? databaseLock(coordinator, readers, database, lockWait, why, attempt + 1)
+                                    : Mono.error(new LockFailed(note(why, "the tables of " + database + " changed "
+                                            + LOCK_ATTEMPTS + " times while they were being locked (tables created or dropped "
+                                            + "without pause); try the backup again later")));
+                            return Statements.execute(coordinator, "UNLOCK TABLES").then(next);
                         }
                         return binlog(coordinator)
                                 .flatMap(position -> Flux.fromIterable(readers).flatMap(SnapshotGroup::startSnapshot)
@@ -229,10 +234,20 @@ public final class SnapshotGroup {
                                         })));
                     })
                     .onErrorResume(e -> Statements.execute(coordinator, "UNLOCK TABLES").onErrorResume(x -> Mono.empty())
-                            .then(Mono.error(new IllegalStateException(note(why, "table lock on " + database
+                            .then(Mono.error(e instanceof LockFailed ? e : new LockFailed(note(why, "table lock on " + database
                                     + " not available: " + rootMessage(e))))));
         });
     }
+
+    /** The database lock could not be taken (said once, however many attempts it took). */
+    private static final class LockFailed extends IllegalStateException {
+        LockFailed(String message) {
+            super(message);
+        }
+    }
+
+    /** How many times the database lock is taken before a table list that keeps changing fails the backup. */
+    static final int LOCK_ATTEMPTS = 5;
 
     private static String note(String first, String second) {
         return first == null ? second : first + "; " + second;

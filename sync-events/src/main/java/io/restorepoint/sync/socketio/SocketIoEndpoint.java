@@ -21,13 +21,11 @@ import io.restorepoint.sync.feed.FeedService;
 import io.restorepoint.web.envelope.ApiError;
 import io.restorepoint.web.envelope.ApiException;
 import io.restorepoint.web.security.Caller;
-import io.restorepoint.web.security.SecurityProperties;
+import io.restorepoint.web.security.OriginPolicy;
+import io.restorepoint.web.security.TokenVerifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.security.oauth2.jwt.JwtException;
-import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -46,7 +44,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * polling and WebSocket (a stock client's defaults: polling first, then the upgrade).
  * <ul>
  *   <li>Connect with {@code auth {JWT, cc_cursor?, project?, cursor?}}. The token is checked by the same
- *       {@link ReactiveJwtDecoder} as the HTTP API (signature, issuer, audience, expiry, subject), and the
+ *       {@link TokenVerifier} as the HTTP API (signature, issuer, audience, expiry, subject), and the
  *       cursors and project as {@code /sync/get} checks them. A refusal is a connect error whose message is
  *       {@code "Permission denied"} (bad or missing token) or the API's message, and whose {@code data} is
  *       {@code {code, ...}} (401, 403, 410, 422).</li>
@@ -73,17 +71,17 @@ public class SocketIoEndpoint implements SmartLifecycle {
     private static final String PERMISSION_DENIED = ApiError.PERMISSION_DENIED.message();
 
     private final FeedService feed;
-    private final ReactiveJwtDecoder decoder;
-    private final SecurityProperties security;
+    private final TokenVerifier tokens;
+    private final OriginPolicy origins;
     private final SyncProperties properties;
     private final Map<UUID, SocketIoSession> sessions = new ConcurrentHashMap<>();
     private volatile SocketIOServer server;
     private volatile int port = -1;
 
-    public SocketIoEndpoint(FeedService feed, ReactiveJwtDecoder decoder, SecurityProperties security, SyncProperties properties) {
+    public SocketIoEndpoint(FeedService feed, TokenVerifier tokens, OriginPolicy origins, SyncProperties properties) {
         this.feed = feed;
-        this.decoder = decoder;
-        this.security = security;
+        this.tokens = tokens;
+        this.origins = origins;
         this.properties = properties;
     }
 
@@ -163,12 +161,10 @@ public class SocketIoEndpoint implements SmartLifecycle {
         return server != null;
     }
 
-    /** Browsers: when {@code RP_CORS_ORIGINS} is set, only those origins (as for the HTTP API). */
+    /** Browsers: the origins the HTTP API takes ({@link OriginPolicy}). */
     private AuthorizationResult allowedOrigin(HandshakeData handshake) {
-        String origin = handshake.getHttpHeaders().get(HttpHeaderNames.ORIGIN);
-        List<String> allowed = security.corsOrigins();
-        boolean ok = origin == null || allowed.isEmpty() || allowed.contains(origin);
-        return ok ? AuthorizationResult.SUCCESSFUL_AUTHORIZATION : AuthorizationResult.FAILED_AUTHORIZATION;
+        return origins.allows(handshake.getHttpHeaders().get(HttpHeaderNames.ORIGIN))
+                ? AuthorizationResult.SUCCESSFUL_AUTHORIZATION : AuthorizationResult.FAILED_AUTHORIZATION;
     }
 
     /**
@@ -199,11 +195,9 @@ public class SocketIoEndpoint implements SmartLifecycle {
 
     /** The token as the HTTP API sees it, as a {@link Caller}; any rejection is a 401 "Permission denied". */
     private Mono<Caller> verify(String token) {
-        return decoder.decode(token)
-                .map(jwt -> new Caller(jwt.getSubject(), rolesOf(jwt, security.rolesClaim()), jwt))
-                .onErrorMap(JwtException.class, e -> new ApiException(ApiError.PERMISSION_DENIED, PERMISSION_DENIED,
-                        Map.of("reason", e.getMessage() != null && e.getMessage().contains("expired")
-                                ? "The token has expired" : "The token is malformed or not signed by a trusted key")));
+        return tokens.verify(token)
+                .onErrorMap(TokenVerifier.Rejected.class, e -> new ApiException(ApiError.PERMISSION_DENIED, PERMISSION_DENIED,
+                        Map.of("reason", e.getMessage())));
     }
 
     /** Where the stream starts; the project and cursors go through the checks of {@code /sync/get}. */
@@ -282,18 +276,6 @@ public class SocketIoEndpoint implements SmartLifecycle {
         error.put("message", e.getMessage());
         error.put("data", data);
         return error;
-    }
-
-    /** As {@code JwtSecurityAutoConfiguration#rolesOf} (package-private in web-common): a list, or a string of names. */
-    static List<String> rolesOf(Jwt jwt, String claim) {
-        Object value = jwt.getClaims().get(claim);
-        if (value instanceof List<?> list) {
-            return list.stream().map(String::valueOf).toList();
-        }
-        if (value instanceof String s && !s.isBlank()) {
-            return List.of(s.split("[ ,]+"));
-        }
-        return List.of();
     }
 
     private record Prepared(Caller caller, FeedService.Position position) {

@@ -28,8 +28,6 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
-import org.springframework.web.cors.CorsConfiguration;
-import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
@@ -93,12 +91,23 @@ public class JwtSecurityAutoConfiguration {
     }
 
     @Bean
-    SecurityWebFilterChain apiSecurity(ServerHttpSecurity http, SecurityProperties properties, EnvelopeWriter writer) {
+    TokenVerifier tokenVerifier(ReactiveJwtDecoder decoder, SecurityProperties properties) {
+        return new TokenVerifier(decoder, properties);
+    }
+
+    @Bean
+    OriginPolicy originPolicy(SecurityProperties properties) {
+        return new OriginPolicy(properties);
+    }
+
+    @Bean
+    SecurityWebFilterChain apiSecurity(ServerHttpSecurity http, SecurityProperties properties, TokenVerifier tokens,
+            OriginPolicy origins, EnvelopeWriter writer) {
         Converter<Jwt, Mono<AbstractAuthenticationToken>> toCaller = jwt -> {
-            List<String> roles = rolesOf(jwt, properties.rolesClaim());
+            Caller caller = tokens.caller(jwt);
             JwtAuthenticationToken token = new JwtAuthenticationToken(jwt,
-                    roles.stream().map(r -> new SimpleGrantedAuthority("ROLE_" + r)).toList(), jwt.getSubject());
-            token.setDetails(new Caller(jwt.getSubject(), roles, jwt));
+                    caller.roles().stream().map(r -> new SimpleGrantedAuthority("ROLE_" + r)).toList(), jwt.getSubject());
+            token.setDetails(caller);
             return Mono.just(token);
         };
         return http
@@ -108,7 +117,7 @@ public class JwtSecurityAutoConfiguration {
                 .logout(ServerHttpSecurity.LogoutSpec::disable)
                 .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
                 .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
-                .cors(cors -> cors.configurationSource(corsSource(properties)))
+                .cors(cors -> cors.configurationSource(origins.corsSource()))
                 .authorizeExchange(exchange -> exchange
                         .pathMatchers(HttpMethod.OPTIONS).permitAll()
                         .pathMatchers(properties.publicPaths().toArray(String[]::new)).permitAll()
@@ -145,43 +154,9 @@ public class JwtSecurityAutoConfiguration {
     private static Mono<Void> unauthorized(EnvelopeWriter writer, ServerWebExchange exchange, AuthenticationException ex) {
         boolean tokenSent = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION) != null;
         String challenge = tokenSent
-                ? "Bearer realm=\"" + REALM + "\", error=\"invalid_token\", error_description=\"" + describe(ex) + "\""
+                ? "Bearer realm=\"" + REALM + "\", error=\"invalid_token\", error_description=\"" + TokenVerifier.reason(ex) + "\""
                 : "Bearer realm=\"" + REALM + "\"";
         exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, challenge);
         return writer.write(exchange.getResponse(), ApiError.PERMISSION_DENIED, null, Map.of());
-    }
-
-    private static String describe(AuthenticationException ex) {
-        String message = ex.getMessage() == null ? "invalid token" : ex.getMessage();
-        if (message.contains("expired")) {
-            return "The token has expired";
-        }
-        return "The token is missing, malformed or not signed by a trusted key";
-    }
-
-    @SuppressWarnings("unchecked")
-    static List<String> rolesOf(Jwt jwt, String claim) {
-        Object value = jwt.getClaims().get(claim);
-        if (value instanceof List<?> list) {
-            return list.stream().map(String::valueOf).toList();
-        }
-        if (value instanceof String s && !s.isBlank()) {
-            return List.of(s.split("[ ,]+"));
-        }
-        return List.of();
-    }
-
-    private static UrlBasedCorsConfigurationSource corsSource(SecurityProperties properties) {
-        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
-        if (!properties.corsOrigins().isEmpty()) {
-            CorsConfiguration config = new CorsConfiguration();
-            config.setAllowedOrigins(properties.corsOrigins());
-            config.setAllowedMethods(List.of("GET", "POST", "OPTIONS"));
-            config.setAllowedHeaders(List.of("Authorization", "Content-Type", "Last-Event-ID", "Prefer"));
-            config.setExposedHeaders(List.of("Authorization", "WWW-Authenticate", "Content-Disposition"));
-            config.setMaxAge(3600L);
-            source.registerCorsConfiguration("/**", config);
-        }
-        return source;
     }
 }
