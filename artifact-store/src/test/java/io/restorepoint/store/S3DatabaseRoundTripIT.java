@@ -3,6 +3,7 @@ package io.restorepoint.store;
 import io.restorepoint.demo.ScrapDemo;
 import io.restorepoint.devinfra.DatabaseServer;
 import io.restorepoint.devinfra.Sql;
+import io.restorepoint.engine.artifact.ArtifactStoreContract;
 import io.restorepoint.engine.artifact.ArtifactId;
 import io.restorepoint.engine.artifact.Manifest;
 import io.restorepoint.engine.artifact.crypto.Keyring;
@@ -74,7 +75,7 @@ class S3DatabaseRoundTripIT {
         Map<String, Object> before = checksums(live);
         assertThat(before).isNotEmpty();
 
-        String k1 = S3ArtifactStoreIT.key(11);
+        String k1 = ArtifactStoreContract.key(11);
         ArtifactId id = new ArtifactId("scrap", 1);
         Manifest manifest;
         try (S3ArtifactStore writer = store(writerScratch, Keyring.of("k1", Map.of("k1", k1)))) {
@@ -100,7 +101,7 @@ class S3DatabaseRoundTripIT {
         assertThat(checksums(live)).isNotEqualTo(before);
 
         // another instance (another service, say), its own scratch space, the keys after a rotation
-        try (S3ArtifactStore reader = store(readerScratch, Keyring.of("k2", Map.of("k1", k1, "k2", S3ArtifactStoreIT.key(12))))) {
+        try (S3ArtifactStore reader = store(readerScratch, Keyring.of("k2", Map.of("k1", k1, "k2", ArtifactStoreContract.key(12))))) {
             Manifest read = reader.manifest(id).orElseThrow();
             ArtifactVerifier.verify(reader, id, read);
             Loader loader = new Loader(endpoint().connectionFactory(null), reader, new LoadOptions(2));

@@ -1,6 +1,6 @@
 package io.restorepoint.worker.config;
 
-import io.restorepoint.engine.connect.DatabaseEndpoint;
+import io.restorepoint.engine.connect.ServerSettings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -21,7 +21,8 @@ import java.util.Map;
  *                         {@code rejected}, by phase name ({@code snapshot}, {@code dump}, {@code finalize},
  *                         {@code safety-check}, {@code verify}, {@code schema}, {@code load}, {@code check},
  *                         {@code indexes}, {@code swap}, {@code import}); unlisted phases use {@link #DEFAULT_PHASE_TIMEOUTS}
- * @param database         the managed server holding the projects' databases
+ * @param database         the managed server holding the projects' databases (env {@code RP_MANAGED_DB_*}), the
+ *                         same {@link ServerSettings} the gateway binds
  * @param dump             how dumps read the database
  * @param warmUpRows       generated rows run through the dump path at start-up (0: none)
  * @param restoreDefiners  whose rights restored views, triggers, routines and events run with: {@code keep}
@@ -38,7 +39,7 @@ public record WorkerProperties(
         @DefaultValue("15s") Duration heartbeat,
         @DefaultValue("12h") Duration jobTimeout,
         Map<String, Duration> phaseTimeouts,
-        @DefaultValue Database database,
+        @DefaultValue ServerSettings database,
         @DefaultValue Dump dump,
         @DefaultValue("300000") long warmUpRows,
         @DefaultValue("keep") io.restorepoint.engine.load.DefinerPolicy restoreDefiners,
@@ -66,30 +67,6 @@ public record WorkerProperties(
             @DefaultValue("false") boolean skipUnreadableObjects,
             @DefaultValue("lock-free") io.restorepoint.engine.snapshot.ConsistencyMode consistency,
             @DefaultValue("0") long maxRowsPerSecond, @DefaultValue("0") int threadsRunningLimit) {
-    }
-
-    /**
-     * @param host     host (env {@code RP_MANAGED_DB_HOST}, default the control database host)
-     * @param port     port
-     * @param user     account; a backup needs SELECT, SHOW VIEW, TRIGGER, EVENT and LOCK TABLES on the project
-     *                 databases, SELECT on mysql.proc (or SHOW CREATE ROUTINE) and RELOAD
-     * @param password password (never logged)
-     * @param sslMode  TLS to the server: {@code disabled}, {@code preferred} (default: TLS when offered,
-     *                 unverified), {@code required}, {@code verify-ca} or {@code verify-identity}
-     * @param sslCa    PEM file of the CA to trust in the verifying modes (blank: the JVM's trust store)
-     */
-    public record Database(@DefaultValue("127.0.0.1") String host, @DefaultValue("3306") int port,
-            @DefaultValue("root") String user, String password, @DefaultValue("preferred") String sslMode, String sslCa) {
-
-        /** The endpoint jobs connect to; an unknown TLS mode or an unreadable CA file stops the start-up. */
-        public DatabaseEndpoint endpoint() {
-            return new DatabaseEndpoint(host, port, user, password, DatabaseEndpoint.Tls.of(sslMode, sslCa));
-        }
-
-        @Override
-        public String toString() {
-            return "Database[" + user + "@" + host + ":" + port + ", tls " + sslMode + "]";
-        }
     }
 
     /** Phase timeouts used when {@code phase-timeouts} does not name the phase. */

@@ -15,9 +15,10 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Artifacts as directories: {@code <root>/<project>/<version>/}. An artifact is written under a
- * hidden partial directory and renamed into place, manifest included, in one atomic move, so a crash
- * at any moment leaves either a complete artifact or none.
+ * Artifacts as directories: {@code <root>/<project>/<version>/} ({@link ArtifactLayout}). An artifact is
+ * written under a hidden partial directory and renamed into place, manifest included, in one atomic move, so
+ * a crash at any moment leaves either a complete artifact or none. The writer's rules are {@link StoreWriter}'s;
+ * this class holds only the filesystem's part.
  */
 public final class FileSystemArtifactStore implements ArtifactStore {
 
@@ -46,11 +47,11 @@ public final class FileSystemArtifactStore implements ArtifactStore {
     }
 
     Path finalDir(ArtifactId id) {
-        return root.resolve(id.project()).resolve(String.format("%06d", id.version()));
+        return root.resolve(ArtifactLayout.folder(id));
     }
 
     private Path partialDir(ArtifactId id) {
-        return root.resolve(id.project()).resolve(String.format(".%06d.partial", id.version()));
+        return root.resolve(id.project()).resolve("." + ArtifactLayout.versionName(id.version()) + ".partial");
     }
 
     @Override
@@ -77,12 +78,7 @@ public final class FileSystemArtifactStore implements ArtifactStore {
 
     @Override
     public InputStream openStored(ArtifactId id, String file) throws IOException {
-        Path dir = finalDir(id);
-        Path path = dir.resolve(file).normalize();
-        if (!path.startsWith(dir)) {
-            throw new IllegalArgumentException("file outside the artifact: " + file);
-        }
-        return Files.newInputStream(path);
+        return Files.newInputStream(finalDir(id).resolve(ArtifactLayout.file(file)));
     }
 
     @Override
@@ -117,12 +113,7 @@ public final class FileSystemArtifactStore implements ArtifactStore {
 
     /** Staged files live under {@code <root>/.staging/}, never outside it. */
     private Path staged(String path) {
-        Path base = root.resolve(".staging");
-        Path file = base.resolve(path).normalize();
-        if (!file.startsWith(base) || file.equals(base)) {
-            throw new IllegalArgumentException("staged path outside the staging area: " + path);
-        }
-        return file;
+        return root.resolve(ArtifactLayout.STAGING).resolve(ArtifactLayout.staged(path));
     }
 
     static void deleteTree(Path dir) throws IOException {
@@ -148,10 +139,7 @@ public final class FileSystemArtifactStore implements ArtifactStore {
 
         @Override
         protected OutputStream openFile(String path) throws IOException {
-            Path file = partial.resolve(path).normalize();
-            if (!file.startsWith(partial)) {
-                throw new IllegalArgumentException("file outside the artifact: " + path);
-            }
+            Path file = partial.resolve(ArtifactLayout.file(path));
             Files.createDirectories(file.getParent());
             return Files.newOutputStream(file);
         }

@@ -1,6 +1,6 @@
 package io.restorepoint.gateway.config;
 
-import io.restorepoint.engine.connect.DatabaseEndpoint;
+import io.restorepoint.engine.connect.ServerSettings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -14,7 +14,8 @@ import java.util.List;
  *                          declares its first project
  * @param defaultProject    the project the table export/import API ({@code /api/backup/*}) works on
  * @param exportExclude     tables never exported (the session table)
- * @param managedDatabase   the server holding the projects' databases (read by export and stats)
+ * @param managedDatabase   the server holding the projects' databases (read by export and stats), the same
+ *                          {@link ServerSettings} the worker binds
  * @param imports           limits and waiting of {@code POST /api/backup/import}
  * @param maxJobsPerProject unfinished jobs a project may have (running and waiting); one more is refused
  * @param maxQueuedJobs     unfinished jobs of all projects together; past it every new job is refused (the
@@ -30,7 +31,7 @@ public record GatewayProperties(
         @DefaultValue List<BootstrapProject> bootstrapProjects,
         @DefaultValue("demo") String defaultProject,
         @DefaultValue("sesiones") List<String> exportExclude,
-        @DefaultValue ManagedDatabase managedDatabase,
+        @DefaultValue ServerSettings managedDatabase,
         @DefaultValue Imports imports,
         @DefaultValue("5") int maxJobsPerProject,
         @DefaultValue("1000") int maxQueuedJobs,
@@ -95,27 +96,6 @@ public record GatewayProperties(
             @DefaultValue("120s") java.time.Duration waitFor,
             @DefaultValue("${java.io.tmpdir}") java.nio.file.Path spool,
             @DefaultValue("usuarios.contra") List<String> passwordHashColumns) {
-    }
-
-    /**
-     * Host, port and account of the managed server; the password is never logged.
-     *
-     * @param sslMode TLS to the server: {@code disabled}, {@code preferred} (default: TLS when offered,
-     *                unverified), {@code required}, {@code verify-ca} or {@code verify-identity}
-     * @param sslCa   PEM file of the CA to trust in the verifying modes (blank: the JVM's trust store)
-     */
-    public record ManagedDatabase(@DefaultValue("127.0.0.1") String host, @DefaultValue("3306") int port,
-            @DefaultValue("root") String user, String password, @DefaultValue("preferred") String sslMode, String sslCa) {
-
-        /** The endpoint exports, imports and statistics use; an unknown TLS mode stops the start-up. */
-        public DatabaseEndpoint endpoint() {
-            return new DatabaseEndpoint(host, port, user, password, DatabaseEndpoint.Tls.of(sslMode, sslCa));
-        }
-
-        @Override
-        public String toString() {
-            return "ManagedDatabase[" + user + "@" + host + ":" + port + ", tls " + sslMode + "]";
-        }
     }
 
     /**

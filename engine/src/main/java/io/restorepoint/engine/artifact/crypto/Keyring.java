@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  */
 public final class Keyring {
 
-    private static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    /** What a key id may be (the key file uses the same rule). */
+    static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private final String currentId;
     private final Map<String, SecretKey> keys;
