@@ -3,6 +3,7 @@ package io.restorepoint.bench;
 import io.restorepoint.demo.ScrapDemo;
 import io.restorepoint.devinfra.DatabaseServer;
 import io.restorepoint.devinfra.Sql;
+import io.restorepoint.engine.load.HelperSchemas;
 import io.restorepoint.local.LocalStack;
 import io.restorepoint.local.LocalStackOptions;
 import io.restorepoint.local.ServiceProcess;
@@ -983,18 +984,22 @@ public final class BackupBench {
         }
     }
 
+    /** A run that did not happen, and why (printed). */
+    private static Result skipped(String tool, String why) {
+        Result result = new Result(tool);
+        result.error = why;
+        System.out.println(tool + ": skipped, " + why);
+        return result;
+    }
+
     /** myloader of this round's uncompressed mydumper directory into {@link #MYLOADER_DB}. */
     private Result myloader(Result dump, Path dir, int round, List<String> notes) {
-        Result result;
         if (dump.error != null) {
-            result = new Result(MYLOADER);
-            result.error = "no mydumper -t 2 output to load (the dump failed)";
-            System.out.println(MYLOADER + ": skipped, " + result.error);
-            return result;
+            return skipped(MYLOADER, "no mydumper -t 2 output to load (the dump failed)");
         }
         db.dropDatabase(MYLOADER_DB);
         Path log = scratch(work.resolve("log-myloader.txt"));
-        result = timed(MYLOADER, List.of("myloader", "-h", HOST, "-u", USER, "-p", PASSWORD, "-t", "2",
+        Result result = timed(MYLOADER, List.of("myloader", "-h", HOST, "-u", USER, "-p", PASSWORD, "-t", "2",
                 "-d", dir.toString(), "-s", DATABASE, "-B", MYLOADER_DB, "-o"), null, null, log);
         checkRestored(result, MYLOADER_DB, round, notes);
         db.dropDatabase(MYLOADER_DB);
@@ -1003,17 +1008,13 @@ public final class BackupBench {
 
     /** {@code mariadb PLAIN_DB < dump.sql} of this round's mariadb-dump file (the database is created first). */
     private Result plainRestore(Result dump, Path sql, int round, List<String> notes) {
-        Result result;
         if (dump.error != null) {
-            result = new Result(PLAIN);
-            result.error = "no mariadb-dump output to load (the dump failed)";
-            System.out.println(PLAIN + ": skipped, " + result.error);
-            return result;
+            return skipped(PLAIN, "no mariadb-dump output to load (the dump failed)");
         }
         db.dropDatabase(PLAIN_DB);
         db.createDatabase(PLAIN_DB);
         Path log = scratch(work.resolve("log-mariadb-restore.txt"));
-        result = timed(PLAIN, List.of("mariadb", "-h" + HOST, "-u" + USER, "-p" + PASSWORD, PLAIN_DB), sql, null, log);
+        Result result = timed(PLAIN, List.of("mariadb", "-h" + HOST, "-u" + USER, "-p" + PASSWORD, PLAIN_DB), sql, null, log);
         checkRestored(result, PLAIN_DB, round, notes);
         db.dropDatabase(PLAIN_DB);
         return result;
@@ -1058,7 +1059,7 @@ public final class BackupBench {
 
     private List<String> helperSchemas() {
         return Sql.query(db.connectionFactory(null), "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA "
-                        + "WHERE SCHEMA_NAME LIKE '" + DATABASE.replace("_", "\\_") + "\\_\\_rp\\_%'").stream()
+                        + "WHERE SCHEMA_NAME LIKE '" + HelperSchemas.likePattern(DATABASE) + "'").stream()
                 .map(r -> String.valueOf(r.values().iterator().next())).toList();
     }
 
@@ -1077,8 +1078,7 @@ public final class BackupBench {
                 System.out.printf(Locale.ROOT, "%-42s FAILED: %s%n", r.tool, r.error);
                 continue;
             }
-            String memory = r.peakHeap >= 0 ? mb(r.peakHeap) + " / " + mb(Math.max(r.peakRss, r.hwm))
-                    : r.peakRss >= 0 ? "- / " + mb(r.peakRss) : "-";
+            String memory = r.memory();
             System.out.printf(Locale.ROOT, format, r.tool, String.format(Locale.ROOT, "%.2f", r.seconds),
                     String.format(Locale.ROOT, "%,.0f", totalRows / r.seconds), mb(r.bytes), memory,
                     Double.isNaN(base) ? "n/a" : String.format(Locale.ROOT, "%.2f", r.seconds / base));
@@ -1115,8 +1115,7 @@ public final class BackupBench {
                 System.out.printf(Locale.ROOT, "%-42s FAILED: %s%n", r.tool, r.error);
                 continue;
             }
-            String memory = r.peakHeap >= 0 ? mb(r.peakHeap) + " / " + mb(Math.max(r.peakRss, r.hwm))
-                    : r.peakRss >= 0 ? "- / " + mb(r.peakRss) : "-";
+            String memory = r.memory();
             System.out.printf(Locale.ROOT, format, r.tool + (r.countWarning ? " (!)" : ""),
                     String.format(Locale.ROOT, "%.2f", r.seconds),
                     String.format(Locale.ROOT, "%,.0f", totalRows / r.seconds), memory,
@@ -1288,6 +1287,11 @@ public final class BackupBench {
 
         Result(String tool) {
             this.tool = tool;
+        }
+
+        /** "heap / RSS" in MB for a JVM, "- / RSS" for a tool, "-" when nothing was sampled. */
+        String memory() {
+            return peakHeap >= 0 ? mb(peakHeap) + " / " + mb(Math.max(peakRss, hwm)) : peakRss >= 0 ? "- / " + mb(peakRss) : "-";
         }
     }
 }

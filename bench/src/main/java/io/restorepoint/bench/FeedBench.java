@@ -762,20 +762,8 @@ public final class FeedBench {
         }
 
         private long fromActuator() {
-            try {
-                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(metric).timeout(Duration.ofSeconds(10))
-                        .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() != 200) {
-                    return -1;
-                }
-                JsonNode value = JSON.readTree(response.body()).path("measurements").path(0).path("value");
-                return value.isNumber() ? (long) value.asDouble() : -1;
-            } catch (IOException | RuntimeException e) {
-                return -1;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return -1;
-            }
+            return ProcessSampler.metricValue(HTTP, HttpRequest.newBuilder(metric).timeout(Duration.ofSeconds(10))
+                    .header("Authorization", "Bearer " + token).GET().build());
         }
 
         private long fromJcmd() {

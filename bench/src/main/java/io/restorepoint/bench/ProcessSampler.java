@@ -103,9 +103,13 @@ final class ProcessSampler implements AutoCloseable {
     }
 
     private long readHeap() {
+        return metricValue(http, HttpRequest.newBuilder(heapMetric).timeout(Duration.ofSeconds(2)).GET().build());
+    }
+
+    /** The first measurement of an actuator metric the request asks for, or -1 when it cannot be read. */
+    static long metricValue(HttpClient http, HttpRequest request) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(heapMetric)
-                    .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 return -1;
             }
@@ -123,7 +127,7 @@ final class ProcessSampler implements AutoCloseable {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
                 if (line.startsWith(field)) {
-                    // "VmRSS:	  123456 kB"
+                    // "VmRSS:<tab>  123456 kB"
                     String[] parts = line.substring(field.length()).trim().split("\\s+");
                     return Long.parseLong(parts[0]) * 1024;
                 }

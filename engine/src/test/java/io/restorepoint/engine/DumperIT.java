@@ -11,7 +11,6 @@ import io.restorepoint.engine.dump.DumpOptions;
 import io.restorepoint.engine.dump.DumpProgress;
 import io.restorepoint.engine.dump.DumpRequest;
 import io.restorepoint.engine.dump.Dumper;
-import io.restorepoint.engine.TableException;
 import io.restorepoint.testsupport.SharedInfra;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -54,7 +54,8 @@ public final class LocalStackMain {
                   curl -N %s/sync/stream -H "Authorization: Bearer $TOKEN"
 
                 Press Ctrl-C to stop everything.
-                """.formatted(api, feed, stack.syncIoUrl().replace("127.0.0.1", "localhost"), stack.kafkaBootstrap(), stack.database().host(), stack.database().port(),
+                """.formatted(api, feed, stack.syncIoUrl().replace("127.0.0.1", "localhost"), stack.kafkaBootstrap(),
+                stack.database().host(), stack.database().port(),
                 stack.database().user(), LocalStack.DEMO_DATABASE, stack.storeDir(), stack.logsDir(),
                 String.join(" ", LocalStack.DEV_ORIGINS), token, api, api, api);
     }

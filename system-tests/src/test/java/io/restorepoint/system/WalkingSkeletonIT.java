@@ -4,7 +4,6 @@ import io.restorepoint.devinfra.Sql;
 import io.restorepoint.engine.artifact.ArtifactFormat;
 import io.restorepoint.engine.artifact.Manifest;
 import io.restorepoint.local.LocalStack;
-import io.restorepoint.schemas.kafka.Json;
 import io.restorepoint.testsupport.Await;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -23,7 +22,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -4,7 +4,6 @@ import io.restorepoint.engine.connect.ServerSettings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 

@@ -16,10 +16,22 @@ public final class HelperSchemas {
     private HelperSchemas() {
     }
 
+    /** What every helper schema's name has after its database's name. */
+    static final String MARK = "__rp_";
+
     public static String of(String database, String kind, String jobToken) {
         String job = jobToken.replace("-", "").toLowerCase(Locale.ROOT);
-        String suffix = "__rp_" + kind + "_" + job.substring(0, Math.min(12, job.length()));
+        String suffix = MARK + kind + "_" + job.substring(0, Math.min(12, job.length()));
         String prefix = database.length() + suffix.length() > 64 ? database.substring(0, 64 - suffix.length()) : database;
         return prefix + suffix;
+    }
+
+    /**
+     * A SQL {@code LIKE} pattern, as the text of a single-quoted literal (backslash escapes; a backslash in the name
+     * is escaped for the literal and for {@code LIKE}), matching the helper schemas of
+     * {@code database} whose names were not shortened, e.g. to find what a crashed run left.
+     */
+    public static String likePattern(String database) {
+        return (database + MARK).replace("\\", "\\\\\\\\").replace("_", "\\_").replace("%", "\\%").replace("'", "''") + "%";
     }
 }

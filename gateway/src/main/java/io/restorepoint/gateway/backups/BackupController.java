@@ -1,5 +1,6 @@
 package io.restorepoint.gateway.backups;
 
+import io.restorepoint.gateway.requests.Arguments;
 import io.restorepoint.schemas.command.RestoreRequested;
 import io.restorepoint.gateway.audit.AuditFilter;
 import io.restorepoint.gateway.projects.ProjectAccess;

@@ -9,6 +9,7 @@ import io.restorepoint.gateway.jobs.JobAdmission;
 import io.restorepoint.gateway.jobs.JobQueue;
 import io.restorepoint.gateway.projects.ProjectAccess;
 import io.restorepoint.gateway.projects.ProjectChanges;
+import io.restorepoint.gateway.requests.Arguments;
 import io.restorepoint.schemas.EpochSeconds;
 import io.restorepoint.schemas.SchemaVersion;
 import io.restorepoint.schemas.command.BackupRequested;
@@ -36,8 +37,6 @@ import java.util.UUID;
 public class BackupService {
 
     static final String SAFETY_CREATED_BY = "RestorePoint";
-    static final String MANUAL = "manual";
-    static final String SAFETY = "safety";
     /** Who scheduled backups are requested by, in the jobs table and the audit of their events. */
     public static final Caller SCHEDULER = new Caller("restorepoint-scheduler", List.of(), null);
 
@@ -88,7 +87,7 @@ public class BackupService {
         return access.require(caller, gid)
                 .flatMap(visible -> projects.lock(gid)
                         .flatMap(project -> admission.admit(gid, 1, "backup")
-                                .flatMap(position -> newBackup(project, token, createdBy, name, caller, now, MANUAL)
+                                .flatMap(position -> newBackup(project, token, createdBy, name, caller, now, BackupVersion.MANUAL)
                                         .map(command -> Map.entry(command, position))))
                         .as(tx::transactional))
                 .flatMap(e -> queue.submit(List.of(JobQueue.queued(e.getKey(), e.getKey().version())), List.of(e.getKey()))
@@ -109,7 +108,7 @@ public class BackupService {
         return projects.lock(gid)
                 .flatMap(project -> claim.filter(Boolean::booleanValue)
                         .flatMap(claimed -> admission.admit(gid, 1, "backup"))
-                        .flatMap(position -> newBackup(project, token, createdBy, name, SCHEDULER, now, io.restorepoint.gateway.schedules.RetentionPolicy.SCHEDULED)
+                        .flatMap(position -> newBackup(project, token, createdBy, name, SCHEDULER, now, BackupVersion.SCHEDULED)
                                 .map(command -> Map.entry(command, position))))
                 .as(tx::transactional)
                 .flatMap(e -> queue.submit(List.of(JobQueue.queued(e.getKey(), e.getKey().version())), List.of(e.getKey()))
@@ -136,7 +135,7 @@ public class BackupService {
                                 .flatMap(restored -> admission.admit(gid, 2, "restore")
                                         .map(position -> reactor.util.function.Tuples.of(restored, position)))
                                 .flatMap(admitted -> newBackup(project, safetyToken, SAFETY_CREATED_BY,
-                                        "Safety backup before restoring version " + version, caller, now, SAFETY)
+                                        "Safety backup before restoring version " + version, caller, now, BackupVersion.SAFETY)
                                         .flatMap(safety -> {
                                             RestoreRequested restore = new RestoreRequested(SchemaVersion.V1, token, gid,
                                                     project.database(), version, safety.version(), safetyToken,

@@ -30,12 +30,14 @@ public class OpenApiConfiguration {
     static {
         ERRORS.put("400", new Object[] {400, "Missing required parameter: created_by", "A required parameter is missing or the body is not JSON"});
         ERRORS.put("401", new Object[] {401, "Permission denied", "No token, or an expired, malformed or untrusted one (WWW-Authenticate tells which)"});
-        ERRORS.put("403", new Object[] {403, "Forbidden - not a member of this project", "Not a member of the project, or not an admin where admins only may call"});
+        ERRORS.put("403", new Object[] {403, "Forbidden - not a member of this project",
+                "Not a member of the project, or not an admin where admins only may call"});
         ERRORS.put("404", new Object[] {404, "No such project", "Unknown path, project (for admins) or job"});
         ERRORS.put("405", new Object[] {405, "Method GET is not allowed here", "Wrong HTTP method"});
         ERRORS.put("413", new Object[] {413, "The request body is too large", "The body exceeds the configured limit"});
         ERRORS.put("415", new Object[] {415, "Send the body as application/json", "Wrong content type"});
-        ERRORS.put("422", new Object[] {422, "backup version invalid", "An argument is invalid; application errors (1001 validation, 1003 process) also use 422"});
+        ERRORS.put("422", new Object[] {422, "backup version invalid",
+                "An argument is invalid; application errors (1001 validation, 1003 process) also use 422"});
         ERRORS.put("500", new Object[] {500, "Internal server error", "Unexpected; the body carries a reference for the logs, never a stack trace"});
     }
 

@@ -22,4 +22,9 @@ public record BackupVersion(String project, int version, String name, String cre
     public static final String PENDING = "pending";
     public static final String VALID = "valid";
     public static final String FAILED = "failed";
+
+    /** Origins of a version ({@code backup_versions.origin}): what retention may expire is {@link #SCHEDULED} only. */
+    public static final String MANUAL = "manual";
+    public static final String SAFETY = "safety";
+    public static final String SCHEDULED = "scheduled";
 }

@@ -1,6 +1,6 @@
 package io.restorepoint.gateway.jobs;
 
-import io.restorepoint.gateway.backups.Jsons;
+import io.restorepoint.gateway.control.Jsons;
 import io.restorepoint.gateway.control.BackupVersion;
 import io.restorepoint.gateway.control.JobStore;
 import io.restorepoint.gateway.control.ProjectStore;

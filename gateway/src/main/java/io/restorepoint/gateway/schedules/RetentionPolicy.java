@@ -1,5 +1,6 @@
 package io.restorepoint.gateway.schedules;
 
+import io.restorepoint.gateway.control.BackupVersion;
 import io.restorepoint.gateway.control.ScheduleStore.RetentionCandidate;
 
 import java.util.ArrayList;
@@ -21,7 +22,6 @@ import java.util.Set;
  */
 public final class RetentionPolicy {
 
-    public static final String SCHEDULED = "scheduled";
 
     private RetentionPolicy() {
     }
@@ -36,12 +36,12 @@ public final class RetentionPolicy {
         newestFirst.sort((a, b) -> Integer.compare(b.version(), a.version()));
         Set<Integer> keep = new HashSet<>();
         newestFirst.stream().filter(v -> "valid".equals(v.status())).findFirst().ifPresent(v -> keep.add(v.version()));
-        newestFirst.stream().filter(v -> SCHEDULED.equals(v.origin()) && "valid".equals(v.status()))
+        newestFirst.stream().filter(v -> BackupVersion.SCHEDULED.equals(v.origin()) && "valid".equals(v.status()))
                 .limit(Math.max(0, keepLast)).forEach(v -> keep.add(v.version()));
         double cutoff = now - keepDays * 86_400.0;
         List<Integer> expire = new ArrayList<>();
         for (RetentionCandidate v : newestFirst) {
-            boolean candidate = SCHEDULED.equals(v.origin()) && ("valid".equals(v.status()) || "failed".equals(v.status()));
+            boolean candidate = BackupVersion.SCHEDULED.equals(v.origin()) && ("valid".equals(v.status()) || "failed".equals(v.status()));
             if (candidate && !v.inUse() && !keep.contains(v.version()) && v.createdOn() < cutoff) {
                 expire.add(v.version());
             }

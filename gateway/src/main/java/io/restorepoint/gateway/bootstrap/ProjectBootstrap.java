@@ -1,7 +1,8 @@
-package io.restorepoint.gateway.projects;
+package io.restorepoint.gateway.bootstrap;
 
 import io.restorepoint.gateway.config.GatewayProperties;
 import io.restorepoint.gateway.control.ProjectStore;
+import io.restorepoint.gateway.projects.MembershipPublisher;
 import io.restorepoint.gateway.schedules.ScheduleService;
 import io.restorepoint.schemas.EpochSeconds;
 import org.slf4j.Logger;
@@ -15,7 +16,8 @@ import reactor.util.retry.Retry;
 import java.time.Duration;
 
 /**
- * Ensures the configured bootstrap projects exist, each with the default backup schedule unless it has
+ * At start-up (its own package: it uses projects and schedules, which must not use each other): ensures the
+ * configured bootstrap projects exist, each with the default backup schedule unless it has
  * one, then publishes every membership.
  */
 @Component

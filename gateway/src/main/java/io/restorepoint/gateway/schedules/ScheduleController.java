@@ -1,8 +1,8 @@
-package io.restorepoint.gateway.backups;
+package io.restorepoint.gateway.schedules;
 
 import io.restorepoint.gateway.control.Schedule;
 import io.restorepoint.gateway.projects.ProjectAccess;
-import io.restorepoint.gateway.schedules.ScheduleService;
+import io.restorepoint.gateway.requests.Arguments;
 import io.restorepoint.web.envelope.Envelope;
 import io.restorepoint.web.security.Caller;
 import org.springframework.http.MediaType;

@@ -1,4 +1,4 @@
-package io.restorepoint.gateway.backups;
+package io.restorepoint.gateway.control;
 
 import io.restorepoint.schemas.kafka.Json;
 

@@ -1,4 +1,4 @@
-package io.restorepoint.gateway.backups;
+package io.restorepoint.gateway.requests;
 
 import io.restorepoint.web.envelope.ApiError;
 import io.restorepoint.web.envelope.ApiException;
@@ -10,20 +10,20 @@ import java.util.Map;
  * Reads call parameters from a JSON body with errors a person understands: a missing required
  * parameter is a 400, a parameter of the wrong type or with a bad value a 422 naming it.
  */
-final class Arguments {
+public final class Arguments {
 
-    static final int MAX_TEXT = 200;
+    public static final int MAX_TEXT = 200;
 
     private final JsonNode body;
 
-    Arguments(JsonNode body) {
+    public Arguments(JsonNode body) {
         if (body == null || !body.isObject()) {
             throw new ApiException(ApiError.BAD_REQUEST, "The request body must be a JSON object");
         }
         this.body = body;
     }
 
-    String requiredText(String name) {
+    public String requiredText(String name) {
         JsonNode value = body.get(name);
         if (value == null || value.isNull()) {
             throw new ApiException(ApiError.BAD_REQUEST, "Missing required parameter: " + name, Map.of("parameter", name));
@@ -31,18 +31,18 @@ final class Arguments {
         return text(name, value);
     }
 
-    String optionalText(String name) {
+    public String optionalText(String name) {
         JsonNode value = body.get(name);
         return value == null || value.isNull() ? null : text(name, value);
     }
 
-    boolean has(String name) {
+    public boolean has(String name) {
         JsonNode value = body.get(name);
         return value != null && !value.isNull();
     }
 
     /** A required array of whole numbers; 422 when it is not one. */
-    java.util.List<Integer> intList(String name) {
+    public java.util.List<Integer> intList(String name) {
         JsonNode value = body.get(name);
         if (value == null || !value.isArray()) {
             throw invalid(name, name + " must be an array of whole numbers");
@@ -61,7 +61,7 @@ final class Arguments {
     }
 
     /** A required whole number (a version); 400 when missing, 422 when not a whole number. */
-    int requiredInt(String name) {
+    public int requiredInt(String name) {
         JsonNode value = body.get(name);
         if (value == null || value.isNull()) {
             throw new ApiException(ApiError.BAD_REQUEST, "Missing required parameter: " + name, Map.of("parameter", name));
@@ -73,7 +73,7 @@ final class Arguments {
     }
 
     /** An optional whole number within [min, max]; 422 otherwise. */
-    Integer optionalInt(String name, int min, int max) {
+    public Integer optionalInt(String name, int min, int max) {
         JsonNode value = body.get(name);
         if (value == null || value.isNull()) {
             return null;
@@ -85,7 +85,7 @@ final class Arguments {
     }
 
     /** An optional true/false; 422 otherwise. */
-    Boolean optionalBoolean(String name) {
+    public Boolean optionalBoolean(String name) {
         JsonNode value = body.get(name);
         if (value == null || value.isNull()) {
             return null;
@@ -113,7 +113,7 @@ final class Arguments {
         return text;
     }
 
-    static ApiException invalid(String parameter, String message) {
+    public static ApiException invalid(String parameter, String message) {
         return ApiException.unprocessable(message, Map.of("parameter", parameter));
     }
 }
