@@ -25,7 +25,6 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -149,6 +148,9 @@ public final class BackupBench {
             if (repeat > 1) {
                 System.out.println("\n-- round " + round + " of " + repeat + " (load average " + loadAverage() + ")");
             }
+            // RestorePoint runs first in a round: read the data once, untimed, so it does not pay alone for a
+            // cold page cache and buffer pool that the tools after it find warm
+            warmCaches(notes, round);
             Result rp = restorePoint(cursor, worker, workerActuator, round, notes);
             cursor = rp.cursorAfter;
             keepBest(best, rp);
@@ -177,8 +179,8 @@ public final class BackupBench {
             keepBest(bestRestore, restore.total);
             keepBest(bestRestore, myloader(mydumper, mydumperDir, round, restoreNotes));
             keepBest(bestRestore, plainRestore(mariadbDump, dumpSql, round, restoreNotes));
-            deleteTree(mydumperDir);
-            deleteTree(dumpSql);
+            BenchFiles.deleteTree(mydumperDir);
+            BenchFiles.deleteTree(dumpSql);
             restoreNotes.add("round " + round + " ended with load average " + loadAverage()
                     + " (1/5/15 min; the machine has " + Runtime.getRuntime().availableProcessors() + " cores)");
         }
@@ -192,6 +194,26 @@ public final class BackupBench {
         printLogs();
         System.out.printf(Locale.ROOT, "%nbench finished in %.1f s%n", (System.nanoTime() - started) / 1e9);
         return Stream.concat(best.values().stream(), bestRestore.values().stream()).anyMatch(r -> r.error != null) ? 1 : 0;
+    }
+
+    /** An untimed full read of the database (mariadb-dump to nowhere), so every timed run starts on warm caches. */
+    private void warmCaches(List<String> notes, int round) {
+        long t = System.nanoTime();
+        try {
+            Process p = new ProcessBuilder("mariadb-dump", "-h" + HOST, "-u" + USER, "-p" + PASSWORD, "--single-transaction",
+                    "--quick", DATABASE).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            int exit = p.waitFor();
+            System.out.printf(Locale.ROOT, "caches warmed (untimed read of %s) in %.1f s%n", DATABASE, (System.nanoTime() - t) / 1e9);
+            if (exit != 0) {
+                notes.add("WARNING round " + round + ": the untimed warm-up read exited " + exit + "; the first run may be cold");
+            }
+        } catch (IOException e) {
+            notes.add("WARNING round " + round + ": no warm-up read (" + e.getMessage() + "); the first run may be cold");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void keepBest(Map<String, Result> best, Result result) {
@@ -287,7 +309,7 @@ public final class BackupBench {
                 totalRows, rows, totalRows - tableRows.get("pesaje") - tableRows.get("auditoria")));
         row("dataset", String.format(Locale.ROOT, "%s, %s MB in InnoDB (data + indexes)", DATABASE,
                 mb(onDisk == null ? 0 : ((Number) onDisk).longValue())));
-        row("repeat", repeat == 1 ? "each tool once, no warm-up" : "best of " + repeat + " rounds, no warm-up");
+        row("repeat", (repeat == 1 ? "each tool once" : "best of " + repeat + " rounds") + ", each round after one untimed read of the data");
     }
 
     private static void row(String key, String value) {
@@ -436,7 +458,7 @@ public final class BackupBench {
             return result;
         }
         Path artifact = stack.storeDir().resolve(LocalStack.PROJECT).resolve(version);
-        result.bytes = sizeOf(artifact);
+        result.bytes = BenchFiles.sizeOf(artifact);
         long reportedRows = done.path("result").path("rows").asLong(-1);
         long reportedBytes = done.path("result").path("bytes").asLong(-1);
         System.out.printf(Locale.ROOT, "%.2f s (version %s, events %s, heap samples %d, heap read errors %d)%n",
@@ -646,12 +668,12 @@ public final class BackupBench {
      * deleted unless {@code keep} (a restore below reads it; it is deleted after that).
      */
     private Result command(String tool, Path output, Path stdoutFile, List<String> command, boolean keep) {
-        deleteTree(output);
+        BenchFiles.deleteTree(output);
         Path log = scratch(work.resolve("log-" + output.getFileName() + ".txt"));
         Result result = timed(tool, command, null, stdoutFile, log);
-        result.bytes = sizeOf(output);
+        result.bytes = BenchFiles.sizeOf(output);
         if (!keep || result.error != null) {
-            deleteTree(output);
+            BenchFiles.deleteTree(output);
         }
         return result;
     }
@@ -698,15 +720,15 @@ public final class BackupBench {
         }
         result.seconds = (System.nanoTime() - t0) / 1e9;
         result.peakRss = sampler.peakRss();
-        String stderr = readQuietly(log).strip();
+        String stderr = BenchFiles.readQuietly(log).strip();
         if (result.error == null && exit != 0) {
-            result.error = "exit " + exit + (stderr.isEmpty() ? "" : ": " + lastLines(stderr, 5));
+            result.error = "exit " + exit + (stderr.isEmpty() ? "" : ": " + BenchFiles.lastLines(stderr, 5));
         }
         if (result.error != null) {
             System.out.println("FAILED: " + result.error);
         } else {
             System.out.printf(Locale.ROOT, "%.2f s%s%n", result.seconds,
-                    stderr.isEmpty() ? "" : " (stderr: " + lastLines(stderr, 3).replace('\n', ' ') + ")");
+                    stderr.isEmpty() ? "" : " (stderr: " + BenchFiles.lastLines(stderr, 3).replace('\n', ' ') + ")");
         }
         return result;
     }
@@ -1178,10 +1200,10 @@ public final class BackupBench {
             } catch (RuntimeException e) {
                 System.out.println("stack did not stop cleanly: " + e);
             }
-            deleteTree(stack.storeDir());
-            deleteTree(work.resolve("stack").resolve("kafka"));
+            BenchFiles.deleteTree(stack.storeDir());
+            BenchFiles.deleteTree(work.resolve("stack").resolve("kafka"));
         }
-        scratch.forEach(BackupBench::deleteTree);
+        scratch.forEach(BenchFiles::deleteTree);
         try {
             db.dropDatabase(MYLOADER_DB);
             db.dropDatabase(PLAIN_DB);
@@ -1207,49 +1229,6 @@ public final class BackupBench {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    static long sizeOf(Path path) {
-        if (!Files.exists(path)) {
-            return 0;
-        }
-        try (Stream<Path> files = Files.walk(path)) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> {
-                try {
-                    return Files.size(p);
-                } catch (IOException e) {
-                    return 0;
-                }
-            }).sum();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static void deleteTree(Path path) {
-        if (path == null || !Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(path)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            System.out.println("could not delete " + path + ": " + e.getMessage());
-        }
-    }
-
-    private static String readQuietly(Path file) {
-        try {
-            return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    private static String lastLines(String text, int n) {
-        List<String> lines = text.lines().toList();
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
     }
 
     private static String abbreviate(String s, int max) {

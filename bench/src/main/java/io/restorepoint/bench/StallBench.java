@@ -120,7 +120,7 @@ public final class StallBench {
                     .block(Duration.ofMinutes(30));
             method = manifest.consistency().method();
             lock = manifest.consistency().lockMillis() == null ? "none" : String.valueOf(manifest.consistency().lockMillis());
-            BackupBench.deleteTree(store);
+            BenchFiles.deleteTree(store);
         }
         long to = System.nanoTime();
         if (reporter != null) {
@@ -225,6 +225,6 @@ public final class StallBench {
         } catch (RuntimeException e) {
             System.out.println("clean-up: " + e.getMessage());
         }
-        BackupBench.deleteTree(work);
+        BenchFiles.deleteTree(work);
     }
 }
