@@ -63,7 +63,9 @@ class ReadmeTest {
         }
         Set<String> read = new TreeSet<>();
         try (Stream<Path> files = Files.walk(root, 5)) {
-            for (Path yml : files.filter(p -> p.toString().endsWith("src/main/resources/application.yml")).toList()) {
+            // the services' own files and the fragments they import (restorepoint-store.yml, restorepoint-servers.yml)
+            for (Path yml : files.filter(p -> p.getParent() != null && p.getParent().endsWith(Path.of("src/main/resources"))
+                    && p.getFileName().toString().matches("application\\.yml|restorepoint-.*\\.yml")).toList()) {
                 Matcher m = VARIABLE.matcher(Files.readString(yml));
                 while (m.find()) {
                     read.add(m.group());

@@ -2,6 +2,7 @@ package io.restorepoint.worker.config;
 
 import io.restorepoint.engine.artifact.ArtifactStore;
 import io.restorepoint.engine.connect.DatabaseEndpoint;
+import io.restorepoint.engine.connect.DatabaseServers;
 import io.restorepoint.engine.dump.DumpOptions;
 import io.restorepoint.engine.dump.Dumper;
 import io.restorepoint.engine.imports.Importer;
@@ -11,32 +12,33 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The engine as the worker uses it: one managed server, and the artifact store of the artifact-store
- * module ({@code restorepoint.store.*}).
+ * The engine as the worker uses it: the default server of the database-servers module
+ * ({@code restorepoint.servers.*}), and the artifact store of the artifact-store module ({@code restorepoint.store.*}).
  */
 @Configuration
 public class EngineConfiguration {
 
+    /** The default server's endpoint (its health indicator). */
     @Bean
-    DatabaseEndpoint managedServer(WorkerProperties properties) {
-        return properties.database().endpoint();
+    DatabaseEndpoint managedServer(DatabaseServers servers) {
+        return servers.endpoint(DatabaseServers.DEFAULT);
     }
 
     @Bean
-    Loader loader(DatabaseEndpoint managedServer, ArtifactStore store, WorkerProperties properties) {
+    Loader loader(DatabaseServers servers, ArtifactStore store, WorkerProperties properties) {
         int connections = properties.dump().connections() > 0 ? properties.dump().connections()
                 : Runtime.getRuntime().availableProcessors();
-        return new Loader(managedServer.connectionFactory(null), store, new LoadOptions(connections, properties.restoreDefiners(),
+        return new Loader(servers.connectionFactory(DatabaseServers.DEFAULT), store, new LoadOptions(connections, properties.restoreDefiners(),
                 properties.restoreDeferIndexesFromRows()));
     }
 
     @Bean
-    Importer importer(DatabaseEndpoint managedServer, ArtifactStore store) {
-        return new Importer(managedServer.connectionFactory(null), store);
+    Importer importer(DatabaseServers servers, ArtifactStore store) {
+        return new Importer(servers.connectionFactory(DatabaseServers.DEFAULT), store);
     }
 
     @Bean
-    Dumper dumper(DatabaseEndpoint managedServer, ArtifactStore store, WorkerProperties properties) {
+    Dumper dumper(DatabaseServers servers, ArtifactStore store, WorkerProperties properties) {
         WorkerProperties.Dump dump = properties.dump();
         DumpOptions defaults = DumpOptions.defaults();
         DumpOptions options = new DumpOptions(defaults.rowsPerStatement(), defaults.bytesPerStatement(),
@@ -44,6 +46,6 @@ public class EngineConfiguration {
                 dump.connections() > 0 ? dump.connections() : Runtime.getRuntime().availableProcessors(),
                 dump.chunkRows(), dump.longQueryGuard(), dump.lockWaitTimeout(), dump.skipUnreadableObjects(), dump.consistency(),
                 new DumpOptions.Throttle(dump.maxRowsPerSecond(), dump.threadsRunningLimit()));
-        return new Dumper(managedServer.connectionFactory(null), store, options);
+        return new Dumper(servers.connectionFactory(DatabaseServers.DEFAULT), store, options);
     }
 }

@@ -1,6 +1,5 @@
 package io.restorepoint.worker.config;
 
-import io.restorepoint.engine.connect.ServerSettings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -20,8 +19,6 @@ import java.util.Map;
  *                         {@code rejected}, by phase name ({@code snapshot}, {@code dump}, {@code finalize},
  *                         {@code safety-check}, {@code verify}, {@code schema}, {@code load}, {@code check},
  *                         {@code indexes}, {@code swap}, {@code import}); unlisted phases use {@link #DEFAULT_PHASE_TIMEOUTS}
- * @param database         the managed server holding the projects' databases (env {@code RP_MANAGED_DB_*}), the
- *                         same {@link ServerSettings} the gateway binds
  * @param dump             how dumps read the database
  * @param warmUpRows       generated rows run through the dump path at start-up (0: none)
  * @param restoreDefiners  whose rights restored views, triggers, routines and events run with: {@code keep}
@@ -38,7 +35,6 @@ public record WorkerProperties(
         @DefaultValue("15s") Duration heartbeat,
         @DefaultValue("12h") Duration jobTimeout,
         Map<String, Duration> phaseTimeouts,
-        @DefaultValue ServerSettings database,
         @DefaultValue Dump dump,
         @DefaultValue("300000") long warmUpRows,
         @DefaultValue("keep") io.restorepoint.engine.load.DefinerPolicy restoreDefiners,

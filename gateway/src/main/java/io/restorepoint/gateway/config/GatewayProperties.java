@@ -1,6 +1,5 @@
 package io.restorepoint.gateway.config;
 
-import io.restorepoint.engine.connect.ServerSettings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -14,8 +13,6 @@ import java.util.List;
  *                          declares its first project
  * @param defaultProject    the project the table export/import API ({@code /api/backup/*}) works on
  * @param exportExclude     tables never exported (the session table)
- * @param managedDatabase   the server holding the projects' databases (read by export and stats), the same
- *                          {@link ServerSettings} the worker binds
  * @param imports           limits and waiting of {@code POST /api/backup/import}
  * @param maxJobsPerProject unfinished jobs a project may have (running and waiting); one more is refused
  * @param maxQueuedJobs     unfinished jobs of all projects together; past it every new job is refused (the
@@ -31,7 +28,6 @@ public record GatewayProperties(
         @DefaultValue List<BootstrapProject> bootstrapProjects,
         @DefaultValue("demo") String defaultProject,
         @DefaultValue("sesiones") List<String> exportExclude,
-        @DefaultValue ServerSettings managedDatabase,
         @DefaultValue Imports imports,
         @DefaultValue("5") int maxJobsPerProject,
         @DefaultValue("1000") int maxQueuedJobs,
