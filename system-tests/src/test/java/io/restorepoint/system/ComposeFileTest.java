@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,6 +34,7 @@ class ComposeFileTest {
     static final Map<String, String> HTTP_PORT = Map.of("gateway", "RP_GATEWAY_PORT", "backup-worker", "RP_WORKER_PORT",
             "sync-events", "RP_SYNC_PORT");
     static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{(RP_[A-Z0-9_]+)(:([^}$]*))?");
+    private static final Pattern IMPORT = Pattern.compile("(?m)^\\s+import:\\s*(\\S+)\\s*$");
 
     static Path root;
     static Map<String, Object> compose;
@@ -128,8 +130,22 @@ class ComposeFileTest {
     }
 
     /** The RP_* variables a module's application.yml reads, with their defaults ("" when none). */
+    /** The variables a service reads: its application.yml and the files it imports (spring.config.import: classpath:...). */
     private static Map<String, String> settingsRead(String module) throws IOException {
         String yaml = Files.readString(root.resolve(module).resolve("src/main/resources/application.yml"));
+        Matcher imports = IMPORT.matcher(yaml);
+        StringBuilder all = new StringBuilder(yaml);
+        while (imports.find()) {
+            for (String location : imports.group(1).split(",")) {
+                String name = location.strip().replaceFirst("^classpath:", "");
+                try (Stream<Path> files = Files.walk(root, 5)) {
+                    Path fragment = files.filter(f -> f.endsWith(Path.of("src/main/resources", name))).findFirst()
+                            .orElseThrow(() -> new AssertionError(module + " imports " + location + ", which no module holds"));
+                    all.append('\n').append(Files.readString(fragment));
+                }
+            }
+        }
+        yaml = all.toString();
         Map<String, String> reads = new LinkedHashMap<>();
         Matcher m = PLACEHOLDER.matcher(yaml);
         while (m.find()) {
