@@ -76,7 +76,12 @@ public final class LimitedConnectionFactory implements ConnectionFactory {
     private static Connection limited(Connection connection, Runnable release) {
         InvocationHandler handler = (proxy, method, args) -> {
             if (method.getName().equals("close") && method.getParameterCount() == 0) {
-                return Mono.from(connection.close()).doFinally(signal -> release.run());
+                // the place is given back before the caller hears that the close ended (not after, as doFinally
+                // would): whoever closes and then opens again finds it free
+                return Mono.from(connection.close())
+                        .doOnError(e -> release.run())
+                        .doOnCancel(release)
+                        .then(Mono.fromRunnable(release));
             }
             if (method.getDeclaringClass() == Object.class) {
                 return switch (method.getName()) {
