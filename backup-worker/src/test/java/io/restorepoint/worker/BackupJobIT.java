@@ -201,7 +201,7 @@ class BackupJobIT {
 
     private static BackupRequested command(String token, int version, String database) {
         return new BackupRequested(SchemaVersion.V1, token, PROJECT, database, version, "Backup " + version, "test",
-                "alice", EpochSeconds.now());
+                "alice", EpochSeconds.now(), null);
     }
 
     private static List<JsonNode> eventsUntilTerminal(String token) {

@@ -161,7 +161,7 @@ class JobFaultsIT {
 
     private void publish(String token, int version, String database) {
         BackupRequested command = new BackupRequested(SchemaVersion.V1, token, PROJECT, database, version, "Backup " + version,
-                "test", "alice", EpochSeconds.now());
+                "test", "alice", EpochSeconds.now(), null);
         publisher.publish(Topics.COMMANDS, PROJECT, command, BackupRequested.CE_TYPE, token, token).block(Duration.ofSeconds(20));
     }
 

@@ -28,7 +28,7 @@ class RoundTripTest {
     @Test
     void backupRequestedRoundTripsThroughTheCommandTopicSerde() {
         JobCommand command = new BackupRequested(SchemaVersion.V1, TOKEN, "demo", "scrap_demo", 3,
-                "Update Catalog pre-upload backup", "Update Catalog module", "admin", 1613565541.4195538);
+                "Update Catalog pre-upload backup", "Update Catalog module", "admin", 1613565541.4195538, "default");
 
         byte[] bytes = JsonSerde.<JobCommand>serializer().serialize(Topics.COMMANDS.name(), command);
         JobCommand back = JsonSerde.deserializer(Topics.COMMANDS.valueType()).deserialize(Topics.COMMANDS.name(), bytes);

@@ -31,6 +31,7 @@ public final class SharedInfra {
     private static final AtomicInteger DATABASES = new AtomicInteger();
     private static String kafka;
     private static DatabaseServer database;
+    private static DatabaseServer secondDatabase;
     private static Path dir;
 
     private SharedInfra() {
@@ -61,19 +62,34 @@ public final class SharedInfra {
     /** The shared database server. */
     public static synchronized DatabaseServer database() {
         if (database == null) {
-            if (containers()) {
-                requireDocker();
-                MySQLContainer container = new MySQLContainer("mysql:8.4").withUsername("root").withPassword("test");
-                container.start();
-                Runtime.getRuntime().addShutdownHook(new Thread(container::stop));
-                database = DatabaseServer.external(container.getHost(), container.getMappedPort(3306), "root", "test");
-            } else {
-                EmbeddedMariaDb db = EmbeddedMariaDb.start(dir().resolve("mariadb"), 0);
-                Runtime.getRuntime().addShutdownHook(new Thread(db::close));
-                database = db;
-            }
+            database = startServer("mariadb");
         }
         return database;
+    }
+
+    /**
+     * A second database server, for the tests of projects on more than one server (started on first use;
+     * in the containers mode a second MySQL container).
+     */
+    public static synchronized DatabaseServer secondDatabase() {
+        if (secondDatabase == null) {
+            secondDatabase = startServer("mariadb-second");
+        }
+        return secondDatabase;
+    }
+
+    /** A MySQL 8.4 container in the containers mode, else an embedded MariaDB in {@code dir()/<folder>}; stopped at exit. */
+    private static DatabaseServer startServer(String folder) {
+        if (containers()) {
+            requireDocker();
+            MySQLContainer container = new MySQLContainer("mysql:8.4").withUsername("root").withPassword("test");
+            container.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(container::stop));
+            return DatabaseServer.external(container.getHost(), container.getMappedPort(3306), "root", "test");
+        }
+        EmbeddedMariaDb db = EmbeddedMariaDb.start(dir().resolve(folder), 0);
+        Runtime.getRuntime().addShutdownHook(new Thread(db::close));
+        return db;
     }
 
     /** Creates a new, empty database with a name unique in this JVM and returns its name. */

@@ -12,8 +12,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The engine as the worker uses it: the default server of the database-servers module
- * ({@code restorepoint.servers.*}), and the artifact store of the artifact-store module ({@code restorepoint.store.*}).
+ * The engine as the worker uses it: one dumper, loader and importer per database server of the
+ * database-servers module ({@code restorepoint.servers.*}), each job on the server its command names, and
+ * the artifact store of the artifact-store module ({@code restorepoint.store.*}).
  */
 @Configuration
 public class EngineConfiguration {
@@ -25,27 +26,24 @@ public class EngineConfiguration {
     }
 
     @Bean
-    Loader loader(DatabaseServers servers, ArtifactStore store, WorkerProperties properties) {
+    ServerEngines serverEngines(DatabaseServers servers, ArtifactStore store, WorkerProperties properties) {
         int connections = properties.dump().connections() > 0 ? properties.dump().connections()
                 : Runtime.getRuntime().availableProcessors();
-        return new Loader(servers.connectionFactory(DatabaseServers.DEFAULT), store, new LoadOptions(connections, properties.restoreDefiners(),
-                properties.restoreDeferIndexesFromRows()));
-    }
-
-    @Bean
-    Importer importer(DatabaseServers servers, ArtifactStore store) {
-        return new Importer(servers.connectionFactory(DatabaseServers.DEFAULT), store);
-    }
-
-    @Bean
-    Dumper dumper(DatabaseServers servers, ArtifactStore store, WorkerProperties properties) {
         WorkerProperties.Dump dump = properties.dump();
         DumpOptions defaults = DumpOptions.defaults();
-        DumpOptions options = new DumpOptions(defaults.rowsPerStatement(), defaults.bytesPerStatement(),
-                defaults.rowsPerChunk(),
-                dump.connections() > 0 ? dump.connections() : Runtime.getRuntime().availableProcessors(),
-                dump.chunkRows(), dump.longQueryGuard(), dump.lockWaitTimeout(), dump.skipUnreadableObjects(), dump.consistency(),
+        DumpOptions dumpOptions = new DumpOptions(defaults.rowsPerStatement(), defaults.bytesPerStatement(),
+                defaults.rowsPerChunk(), connections, dump.chunkRows(), dump.longQueryGuard(), dump.lockWaitTimeout(),
+                dump.skipUnreadableObjects(), dump.consistency(),
                 new DumpOptions.Throttle(dump.maxRowsPerSecond(), dump.threadsRunningLimit()));
-        return new Dumper(servers.connectionFactory(DatabaseServers.DEFAULT), store, options);
+        LoadOptions loadOptions = new LoadOptions(connections, properties.restoreDefiners(), properties.restoreDeferIndexesFromRows());
+        return new ServerEngines(servers, server -> new Dumper(servers.connectionFactory(server), store, dumpOptions),
+                server -> new Loader(servers.connectionFactory(server), store, loadOptions),
+                server -> new Importer(servers.connectionFactory(server), store));
+    }
+
+    /** The default server's dumper (the start-up warm-up runs through it). */
+    @Bean
+    Dumper dumper(ServerEngines engines) {
+        return engines.dumper(DatabaseServers.DEFAULT);
     }
 }

@@ -9,6 +9,7 @@ import io.restorepoint.engine.dump.Dumper;
 import io.restorepoint.schemas.command.BackupRequested;
 import io.restorepoint.schemas.job.JobInfo;
 import io.restorepoint.schemas.job.JobResult;
+import io.restorepoint.worker.config.ServerEngines;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -27,12 +28,12 @@ public class BackupJob {
 
     private static final Logger log = LoggerFactory.getLogger(BackupJob.class);
 
-    private final Dumper dumper;
+    private final ServerEngines engines;
     private final ArtifactStore store;
     private final JobRuns runs;
 
-    BackupJob(Dumper dumper, ArtifactStore store, JobRuns runs) {
-        this.dumper = dumper;
+    BackupJob(ServerEngines engines, ArtifactStore store, JobRuns runs) {
+        this.engines = engines;
         this.store = store;
         this.runs = runs;
     }
@@ -57,8 +58,15 @@ public class BackupJob {
                 return;
             }
 
-            log.info("job {}: backup of {} (database {}) as version {}", command.commandId(), command.project(),
-                    command.database(), command.version());
+            Dumper dumper;
+            try {
+                dumper = engines.dumper(command.server());
+            } catch (IllegalArgumentException e) {
+                run.reject(e.getMessage() + ", so nothing was backed up", null, JobInfo.empty());
+                return;
+            }
+            log.info("job {}: backup of {} (database {} on server {}) as version {}", command.commandId(), command.project(),
+                    command.database(), command.server() == null ? "default" : command.server(), command.version());
             run.processing(new JobInfo(0, 0, "rows", "snapshot", null));
             DumpProgress progress = new DumpProgress();
             run.progressFrom(() -> info(progress.snapshot()));

@@ -5,6 +5,7 @@ import io.restorepoint.engine.imports.StagedImport;
 import io.restorepoint.schemas.command.ImportRequested;
 import io.restorepoint.schemas.job.JobInfo;
 import io.restorepoint.schemas.job.JobResult;
+import io.restorepoint.worker.config.ServerEngines;
 import io.restorepoint.worker.events.DataChanges;
 
 import java.util.List;
@@ -28,18 +29,26 @@ public class ImportJob {
 
     private static final Logger log = LoggerFactory.getLogger(ImportJob.class);
 
-    private final Importer importer;
+    private final ServerEngines engines;
     private final JobRuns runs;
     private final DataChanges changes;
 
-    ImportJob(Importer importer, JobRuns runs, DataChanges changes) {
+    ImportJob(ServerEngines engines, JobRuns runs, DataChanges changes) {
         this.changes = changes;
-        this.importer = importer;
+        this.engines = engines;
         this.runs = runs;
     }
 
     public void run(ImportRequested command) {
         try (JobRun run = runs.start(command, null)) {
+            Importer importer;
+            try {
+                importer = engines.importer(command.server());
+            } catch (IllegalArgumentException e) {
+                discard(engines.importer(null), command); // the staged files are the store's, on no server
+                run.reject(e.getMessage() + ", so nothing was imported", null, JobInfo.empty());
+                return;
+            }
             StagedImport staged;
             try {
                 Importer.ImportResult committed = importer.committed(command.staging());
@@ -50,7 +59,7 @@ public class ImportJob {
                 }
                 staged = importer.staged(command.staging());
             } catch (Exception e) {
-                discard(command);
+                discard(importer, command);
                 run.reject("the validated document is no longer in the staging area (" + JobRun.reason(e) + ")", null,
                         JobInfo.empty());
                 return;
@@ -69,13 +78,13 @@ public class ImportJob {
                 run.done(new JobInfo(total, 0, "rows", "done", null), result(result));
                 log.info("job {}: imported {} of {} rows into {}", command.commandId(), result.inserted(), total, command.database());
             } catch (RuntimeException e) {
-                discard(command);
+                discard(importer, command);
                 run.reject(e, new JobInfo(total, Math.max(0, total - handled.get()), "rows", "import", null));
             }
         }
     }
 
-    private void discard(ImportRequested command) {
+    private static void discard(Importer importer, ImportRequested command) {
         try {
             importer.discard(command.staging());
         } catch (java.io.IOException | RuntimeException e) {

@@ -9,6 +9,7 @@ import io.restorepoint.engine.load.LoadProgress;
 import io.restorepoint.engine.load.Loader;
 import io.restorepoint.schemas.command.RestoreRequested;
 import io.restorepoint.schemas.job.JobInfo;
+import io.restorepoint.worker.config.ServerEngines;
 import io.restorepoint.worker.events.DataChanges;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,14 +37,14 @@ public class RestoreJob {
 
     private static final Logger log = LoggerFactory.getLogger(RestoreJob.class);
 
-    private final Loader loader;
+    private final ServerEngines engines;
     private final ArtifactStore store;
     private final JobRuns runs;
     private final DataChanges changes;
 
-    RestoreJob(Loader loader, ArtifactStore store, JobRuns runs, DataChanges changes) {
+    RestoreJob(ServerEngines engines, ArtifactStore store, JobRuns runs, DataChanges changes) {
         this.changes = changes;
-        this.loader = loader;
+        this.engines = engines;
         this.store = store;
         this.runs = runs;
     }
@@ -83,7 +84,7 @@ public class RestoreJob {
             }
             Loader loader;
             try {
-                loader = this.loader.withDefiners(definers(command.definers()));
+                loader = engines.loader(command.server()).withDefiners(definers(command.definers()));
             } catch (IllegalArgumentException e) {
                 run.reject(e.getMessage() + ", so nothing was restored", null, JobInfo.empty());
                 return;
@@ -101,7 +102,7 @@ public class RestoreJob {
                 log.info("job {}: {} restored to version {} ({} rows)", command.commandId(), database, command.version(),
                         manifest.totalRows());
             } catch (RuntimeException e) {
-                dropQuietly(loaded);
+                dropQuietly(loader, loaded);
                 run.reject(e, info(progress.snapshot()));
             }
         }
@@ -120,7 +121,7 @@ public class RestoreJob {
         };
     }
 
-    private void dropQuietly(String schema) {
+    private static void dropQuietly(Loader loader, String schema) {
         try {
             loader.drop(schema).block(Duration.ofMinutes(2));
         } catch (RuntimeException e) {

@@ -8,6 +8,7 @@ import io.restorepoint.engine.load.LoadProgress;
 import io.restorepoint.engine.load.Loader;
 import io.restorepoint.schemas.command.VerifyRequested;
 import io.restorepoint.schemas.job.JobInfo;
+import io.restorepoint.worker.config.ServerEngines;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -27,12 +28,12 @@ public class VerifyJob {
 
     private static final Logger log = LoggerFactory.getLogger(VerifyJob.class);
 
-    private final Loader loader;
+    private final ServerEngines engines;
     private final ArtifactStore store;
     private final JobRuns runs;
 
-    VerifyJob(Loader loader, ArtifactStore store, JobRuns runs) {
-        this.loader = loader;
+    VerifyJob(ServerEngines engines, ArtifactStore store, JobRuns runs) {
+        this.engines = engines;
         this.store = store;
         this.runs = runs;
     }
@@ -51,6 +52,13 @@ public class VerifyJob {
                 manifest = backup.get();
             } catch (Exception e) {
                 run.reject(e, JobInfo.empty());
+                return;
+            }
+            Loader loader;
+            try {
+                loader = engines.loader(command.server());
+            } catch (IllegalArgumentException e) {
+                run.reject(e.getMessage() + ", so nothing was verified", null, JobInfo.empty());
                 return;
             }
             run.processing(new JobInfo(manifest.totalRows(), manifest.totalRows(), "rows", "verify", null));

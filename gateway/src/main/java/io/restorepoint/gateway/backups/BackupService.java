@@ -139,7 +139,7 @@ public class BackupService {
                                         .flatMap(safety -> {
                                             RestoreRequested restore = new RestoreRequested(SchemaVersion.V1, token, gid,
                                                     project.database(), version, safety.version(), safetyToken,
-                                                    caller.userId(), now, definers);
+                                                    caller.userId(), now, definers, project.server());
                                             return jobs.insertQueued(token, gid, JobType.RESTORE_PROJECT.wire(), version,
                                                             caller.userId(), now)
                                                     .thenReturn(new Planned(List.of(safety, restore), admitted.getT1(),
@@ -168,7 +168,7 @@ public class BackupService {
                                 .flatMap(position -> jobs.insertQueued(token, gid, JobType.VERIFY_BACKUP.wire(), version,
                                                 caller.userId(), now)
                                         .thenReturn(Map.entry(new VerifyRequested(SchemaVersion.V1, token, gid, project.database(),
-                                                version, caller.userId(), now), position))))
+                                                version, caller.userId(), now, project.server()), position))))
                         .as(tx::transactional))
                 .flatMap(e -> queue.submit(List.of(JobQueue.queued(e.getKey(), version)), List.of(e.getKey()))
                         .thenReturn(new VerifyAccepted(gid, version, token, e.getValue())));
@@ -244,7 +244,7 @@ public class BackupService {
                         BackupVersion.PENDING, token), origin))
                 .then(jobs.insertQueued(token, project.gid(), JobType.BACKUP_PROJECT.wire(), version, caller.userId(), now))
                 .thenReturn(new BackupRequested(SchemaVersion.V1, token, project.gid(), project.database(), version, backupName,
-                        createdBy, caller.userId(), now));
+                        createdBy, caller.userId(), now, project.server()));
     }
 
     /** Version 0 is reserved; only a committed (valid) version can be restored or verified. */

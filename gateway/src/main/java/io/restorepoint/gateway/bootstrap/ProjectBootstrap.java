@@ -1,5 +1,6 @@
 package io.restorepoint.gateway.bootstrap;
 
+import io.restorepoint.engine.connect.DatabaseServers;
 import io.restorepoint.gateway.config.GatewayProperties;
 import io.restorepoint.gateway.control.ProjectStore;
 import io.restorepoint.gateway.projects.MembershipPublisher;
@@ -29,10 +30,12 @@ public class ProjectBootstrap implements ApplicationRunner {
     private final ProjectStore projects;
     private final MembershipPublisher memberships;
     private final ScheduleService schedules;
+    private final DatabaseServers servers;
 
     public ProjectBootstrap(GatewayProperties properties, ProjectStore projects, MembershipPublisher memberships,
-            ScheduleService schedules) {
+            ScheduleService schedules, DatabaseServers servers) {
         this.schedules = schedules;
+        this.servers = servers;
         this.properties = properties;
         this.projects = projects;
         this.memberships = memberships;
@@ -40,12 +43,19 @@ public class ProjectBootstrap implements ApplicationRunner {
 
     @Override
     public void run(ApplicationArguments args) {
+        for (GatewayProperties.BootstrapProject p : properties.bootstrapProjects()) {
+            if (!servers.has(p.server())) {
+                throw new IllegalStateException("bootstrap project " + p.id() + " names database server '" + p.server()
+                        + "', which is not configured (restorepoint.servers: " + servers.names() + ")");
+            }
+        }
         Flux.fromIterable(properties.bootstrapProjects())
-                .concatMap(p -> projects.ensure(p.id(), p.name() == null ? p.id() : p.name(), p.database(), p.owner(),
+                .concatMap(p -> projects.ensure(p.id(), p.name() == null ? p.id() : p.name(), p.database(), p.server(), p.owner(),
                                 EpochSeconds.now())
                         .doOnNext(created -> {
                             if (created) {
-                                log.info("registered project {} (database {}, owner {})", p.id(), p.database(), p.owner());
+                                log.info("registered project {} (database {} on server {}, owner {})", p.id(), p.database(),
+                                        p.server(), p.owner());
                             }
                         })
                         .then(schedules.ensureDefault(p.id()))

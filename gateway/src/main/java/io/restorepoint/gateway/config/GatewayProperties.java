@@ -97,9 +97,15 @@ public record GatewayProperties(
     /**
      * @param id       project gid
      * @param name     display name
-     * @param database the project's database on the managed server
+     * @param database the project's database
+     * @param server   the database server it is on (a name of {@code restorepoint.servers}; absent: {@code default}).
+     *                 Only a new project takes it: an existing one is never moved.
      * @param owner    user id (JWT {@code sub}) of the project's owner
      */
-    public record BootstrapProject(String id, String name, String database, String owner) {
+    public record BootstrapProject(String id, String name, String database, String server, String owner) {
+
+        public BootstrapProject {
+            server = server == null || server.isBlank() ? io.restorepoint.engine.connect.DatabaseServers.DEFAULT : server.strip();
+        }
     }
 }

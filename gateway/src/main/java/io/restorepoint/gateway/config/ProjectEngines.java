@@ -5,29 +5,46 @@ import io.restorepoint.engine.connect.DatabaseServers;
 import io.restorepoint.engine.export.Exporter;
 import io.restorepoint.engine.imports.ImportStager;
 import io.restorepoint.engine.stats.DatabaseStats;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
+import org.springframework.stereotype.Component;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The engine parts the gateway uses directly: synchronous reads of a project's database, on the default
- * server of the database-servers module ({@code restorepoint.servers.*}). The artifact store comes from the
- * artifact-store module ({@code restorepoint.store.*}).
+ * The engine parts the gateway uses directly: synchronous reads of a project's database, on the server the
+ * project names (the database-servers module, {@code restorepoint.servers.*}), one of each per server. The
+ * artifact store comes from the artifact-store module ({@code restorepoint.store.*}).
  */
-@Configuration
-public class EngineConfiguration {
+@Component
+public class ProjectEngines {
 
-    @Bean
-    Exporter exporter(DatabaseServers servers) {
-        return new Exporter(servers.connectionFactory(DatabaseServers.DEFAULT));
+    private final DatabaseServers servers;
+    private final ArtifactStore store;
+    private final Map<String, Exporter> exporters = new ConcurrentHashMap<>();
+    private final Map<String, DatabaseStats> stats = new ConcurrentHashMap<>();
+    private final Map<String, ImportStager> stagers = new ConcurrentHashMap<>();
+
+    public ProjectEngines(DatabaseServers servers, ArtifactStore store) {
+        this.servers = servers;
+        this.store = store;
     }
 
-    @Bean
-    DatabaseStats databaseStats(DatabaseServers servers) {
-        return new DatabaseStats(servers.connectionFactory(DatabaseServers.DEFAULT));
+    /** The export of databases on {@code server}; an unknown server is refused. */
+    public Exporter exporter(String server) {
+        return exporters.computeIfAbsent(key(server), s -> new Exporter(servers.connectionFactory(s)));
     }
 
-    @Bean
-    ImportStager importStager(DatabaseServers servers, ArtifactStore store) {
-        return new ImportStager(servers.connectionFactory(DatabaseServers.DEFAULT), store);
+    public DatabaseStats stats(String server) {
+        return stats.computeIfAbsent(key(server), s -> new DatabaseStats(servers.connectionFactory(s)));
+    }
+
+    public ImportStager stager(String server) {
+        return stagers.computeIfAbsent(key(server), s -> new ImportStager(servers.connectionFactory(s), store));
+    }
+
+    private String key(String server) {
+        String name = server == null ? DatabaseServers.DEFAULT : server;
+        servers.endpoint(name); // refuses an unknown name before anything is cached
+        return name;
     }
 }

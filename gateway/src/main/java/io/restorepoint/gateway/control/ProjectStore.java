@@ -17,7 +17,7 @@ public class ProjectStore {
     }
 
     public Mono<Project> find(String gid) {
-        return db.sql("SELECT gid, name, database_name, owner, status, next_version, last_backed_up FROM projects WHERE gid = :gid")
+        return db.sql("SELECT gid, name, database_name, server, owner, status, next_version, last_backed_up FROM projects WHERE gid = :gid")
                 .bind("gid", gid)
                 .map(ProjectStore::project)
                 .one();
@@ -25,7 +25,7 @@ public class ProjectStore {
 
     /** Locks the project row for the rest of the transaction (version allocation). */
     public Mono<Project> lock(String gid) {
-        return db.sql("SELECT gid, name, database_name, owner, status, next_version, last_backed_up FROM projects "
+        return db.sql("SELECT gid, name, database_name, server, owner, status, next_version, last_backed_up FROM projects "
                         + "WHERE gid = :gid FOR UPDATE")
                 .bind("gid", gid)
                 .map(ProjectStore::project)
@@ -55,10 +55,10 @@ public class ProjectStore {
     }
 
     /** Creates the project and its owner membership unless the project exists. Returns whether it was created. */
-    public Mono<Boolean> ensure(String gid, String name, String database, String owner, double now) {
-        return db.sql("INSERT IGNORE INTO projects (gid, name, database_name, owner, status, next_version, created_on) "
-                        + "VALUES (:gid, :name, :db, :owner, 'active', 1, :now)")
-                .bind("gid", gid).bind("name", name).bind("db", database).bind("owner", owner).bind("now", now)
+    public Mono<Boolean> ensure(String gid, String name, String database, String server, String owner, double now) {
+        return db.sql("INSERT IGNORE INTO projects (gid, name, database_name, server, owner, status, next_version, created_on) "
+                        + "VALUES (:gid, :name, :db, :server, :owner, 'active', 1, :now)")
+                .bind("gid", gid).bind("name", name).bind("db", database).bind("server", server).bind("owner", owner).bind("now", now)
                 .fetch().rowsUpdated()
                 .flatMap(created -> db.sql("INSERT IGNORE INTO project_members (project_gid, user_gid, role, status) "
                                 + "VALUES (:gid, :owner, 'owner', 'active')")
@@ -135,7 +135,8 @@ public class ProjectStore {
     private static Project project(Readable row) {
         Number last = row.get("last_backed_up", Number.class);
         return new Project(row.get("gid", String.class), row.get("name", String.class),
-                row.get("database_name", String.class), row.get("owner", String.class), row.get("status", String.class),
+                row.get("database_name", String.class), row.get("server", String.class), row.get("owner", String.class),
+                row.get("status", String.class),
                 row.get("next_version", Integer.class), last == null ? null : last.doubleValue());
     }
 

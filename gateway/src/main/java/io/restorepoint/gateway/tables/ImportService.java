@@ -1,9 +1,9 @@
 package io.restorepoint.gateway.tables;
 
 import io.restorepoint.engine.imports.ImportDocumentException;
-import io.restorepoint.engine.imports.ImportStager;
 import io.restorepoint.engine.imports.StagedImport;
 import io.restorepoint.gateway.config.GatewayProperties;
+import io.restorepoint.gateway.config.ProjectEngines;
 import io.restorepoint.gateway.control.JobRow;
 import io.restorepoint.gateway.control.JobStore;
 import io.restorepoint.gateway.control.Project;
@@ -44,7 +44,7 @@ import java.util.concurrent.atomic.AtomicLong;
 @Service
 public class ImportService {
 
-    private final ImportStager stager;
+    private final ProjectEngines engines;
     private final JobStore jobs;
     private final ProjectStore projects;
     private final JobQueue queue;
@@ -53,9 +53,9 @@ public class ImportService {
     private final TransactionalOperator tx;
     private final GatewayProperties properties;
 
-    public ImportService(ImportStager stager, JobStore jobs, ProjectStore projects, JobQueue queue, JobAdmission admission,
+    public ImportService(ProjectEngines engines, JobStore jobs, ProjectStore projects, JobQueue queue, JobAdmission admission,
             ArtifactStore store, TransactionalOperator tx, GatewayProperties properties) {
-        this.stager = stager;
+        this.engines = engines;
         this.jobs = jobs;
         this.projects = projects;
         this.queue = queue;
@@ -90,7 +90,7 @@ public class ImportService {
                                 .subscribeOn(Schedulers.boundedElastic()).then(Mono.error(e))))
                 .then(Mono.defer(() -> {
                     ImportRequested command = new ImportRequested(SchemaVersion.V1, token, project.gid(), project.database(),
-                            staging, caller.userId(), now);
+                            staging, caller.userId(), now, project.server());
                     return queue.submit(List.of(JobQueue.queued(command, null)), List.of(command));
                 }))
                 .then(wait ? awaitEnd(token) : jobs.find(token));
@@ -98,7 +98,7 @@ public class ImportService {
 
     private StagedImport stage(Path file, Project project, String staging) {
         try {
-            return stager.stage(file, project.database(), Set.copyOf(properties.exportExclude()),
+            return engines.stager(project.server()).stage(file, project.database(), Set.copyOf(properties.exportExclude()),
                     Set.copyOf(properties.imports().passwordHashColumns()), staging);
         } catch (ImportDocumentException e) {
             ApiError error = switch (e.status()) {

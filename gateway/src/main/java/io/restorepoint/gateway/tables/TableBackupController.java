@@ -1,7 +1,5 @@
 package io.restorepoint.gateway.tables;
 
-import io.restorepoint.engine.export.Exporter;
-import io.restorepoint.engine.stats.DatabaseStats;
 import io.restorepoint.gateway.control.JobRow;
 import io.restorepoint.gateway.audit.AuditFilter;
 import io.restorepoint.gateway.jobs.JobViews;
@@ -12,6 +10,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import io.restorepoint.gateway.config.GatewayProperties;
+import io.restorepoint.gateway.config.ProjectEngines;
 import io.restorepoint.gateway.control.Project;
 import io.restorepoint.gateway.projects.ProjectAccess;
 import io.restorepoint.web.envelope.ApiError;
@@ -47,16 +46,14 @@ public class TableBackupController {
 
     private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
-    private final Exporter exporter;
-    private final DatabaseStats stats;
+    private final ProjectEngines engines;
     private final ImportService imports;
     private final ProjectAccess access;
     private final GatewayProperties properties;
 
-    public TableBackupController(Exporter exporter, DatabaseStats stats, ImportService imports, ProjectAccess access,
+    public TableBackupController(ProjectEngines engines, ImportService imports, ProjectAccess access,
             GatewayProperties properties) {
-        this.exporter = exporter;
-        this.stats = stats;
+        this.engines = engines;
         this.imports = imports;
         this.access = access;
         this.properties = properties;
@@ -66,7 +63,7 @@ public class TableBackupController {
     @GetMapping(path = "/export", produces = MediaType.APPLICATION_JSON_VALUE)
     public Mono<ResponseEntity<Flux<DataBuffer>>> export() {
         return adminProject().map(project -> {
-            Flux<DataBuffer> body = exporter.export(project.gid(), project.database(), Set.copyOf(properties.exportExclude()))
+            Flux<DataBuffer> body = engines.exporter(project.server()).export(project.gid(), project.database(), Set.copyOf(properties.exportExclude()))
                     .map(DefaultDataBufferFactory.sharedInstance::wrap);
             String file = "restorepoint-" + project.gid() + "-" + FILE_TIME.format(Instant.now()) + ".json";
             return ResponseEntity.ok()
@@ -148,7 +145,7 @@ public class TableBackupController {
                             examples = @io.swagger.v3.oas.annotations.media.ExampleObject(value = "{\"tables\":{\"areas\":15,\"pesaje\":15234,\"sesiones\":12},\"database_size_mb\":\"145.67\",\"timestamp\":\"2024-03-15T18:30:00.000Z\"}"))))
     @GetMapping(path = "/stats", produces = MediaType.APPLICATION_JSON_VALUE)
     public Mono<Map<String, Object>> stats() {
-        return adminProject().flatMap(project -> stats.of(project.database())).map(s -> {
+        return adminProject().flatMap(project -> engines.stats(project.server()).of(project.database())).map(s -> {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("tables", s.tables());
             body.put("database_size_mb", String.format(java.util.Locale.ROOT, "%.2f", s.bytes() / 1024.0 / 1024.0));

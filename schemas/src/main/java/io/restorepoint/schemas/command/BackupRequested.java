@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param createdBy     free-text grouping label given by the caller
  * @param requestedBy   the authenticated user (JWT subject)
  * @param requestedAt   acceptance time, epoch seconds
+ * @param server        the database server the project's database is on (a name of {@code restorepoint.servers};
+ *                      absent: {@code default}); the worker connects there
  */
 public record BackupRequested(
         @JsonProperty("schema_version") int schemaVersion,
@@ -28,7 +30,8 @@ public record BackupRequested(
         @JsonProperty("name") String name,
         @JsonProperty("created_by") String createdBy,
         @JsonProperty("requested_by") String requestedBy,
-        @JsonProperty("requested_at") double requestedAt) implements JobCommand {
+        @JsonProperty("requested_at") double requestedAt,
+        @JsonProperty("server") String server) implements JobCommand {
 
     public static final String TYPE = "backup.requested";
     public static final String CE_TYPE = "io.restorepoint.command.backup-requested.v1";

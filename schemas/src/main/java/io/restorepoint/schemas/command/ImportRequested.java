@@ -13,6 +13,8 @@ import java.util.Objects;
  *
  * @param database the project's database
  * @param staging  where the staged statements are, relative to the store root ({@code imports/<token>})
+ * @param server        the database server the project's database is on (a name of {@code restorepoint.servers};
+ *                      absent: {@code default}); the worker connects there
  */
 public record ImportRequested(
         @JsonProperty("schema_version") int schemaVersion,
@@ -21,7 +23,8 @@ public record ImportRequested(
         @JsonProperty("database") String database,
         @JsonProperty("staging") String staging,
         @JsonProperty("requested_by") String requestedBy,
-        @JsonProperty("requested_at") double requestedAt) implements JobCommand {
+        @JsonProperty("requested_at") double requestedAt,
+        @JsonProperty("server") String server) implements JobCommand {
 
     public static final String TYPE = "import.requested";
     public static final String CE_TYPE = "io.restorepoint.command.import-requested.v1";

@@ -25,6 +25,8 @@ import java.util.Objects;
  *                       (each runs as the account the worker restores with, for a server where that account may not
  *                       name other definers); absent: the worker's configured default. A worker rejects the job
  *                       (nothing restored) for a value it does not know
+ * @param server        the database server the project's database is on (a name of {@code restorepoint.servers};
+ *                      absent: {@code default}); the worker connects there
  */
 public record RestoreRequested(
         @JsonProperty("schema_version") int schemaVersion,
@@ -36,7 +38,8 @@ public record RestoreRequested(
         @JsonProperty("safety_job_token") String safetyJobToken,
         @JsonProperty("requested_by") String requestedBy,
         @JsonProperty("requested_at") double requestedAt,
-        @JsonProperty("definers") String definers) implements JobCommand {
+        @JsonProperty("definers") String definers,
+        @JsonProperty("server") String server) implements JobCommand {
 
     public static final String TYPE = "restore.requested";
     public static final String CE_TYPE = "io.restorepoint.command.restore-requested.v1";

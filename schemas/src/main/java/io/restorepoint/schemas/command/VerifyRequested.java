@@ -12,6 +12,8 @@ import java.util.Objects;
  *
  * @param database the project's database (the scratch schema goes on the same server)
  * @param version  the backup version to verify
+ * @param server        the database server the project's database is on (a name of {@code restorepoint.servers};
+ *                      absent: {@code default}); the worker connects there
  */
 public record VerifyRequested(
         @JsonProperty("schema_version") int schemaVersion,
@@ -20,7 +22,8 @@ public record VerifyRequested(
         @JsonProperty("database") String database,
         @JsonProperty("version") int version,
         @JsonProperty("requested_by") String requestedBy,
-        @JsonProperty("requested_at") double requestedAt) implements JobCommand {
+        @JsonProperty("requested_at") double requestedAt,
+        @JsonProperty("server") String server) implements JobCommand {
 
     public static final String TYPE = "verify.requested";
     public static final String CE_TYPE = "io.restorepoint.command.verify-requested.v1";

@@ -120,7 +120,7 @@ class CloudEventsBindingTest {
     @Test
     void commandRecordsAreCloudEventsToo() {
         BackupRequested command = new BackupRequested(SchemaVersion.V1, TOKEN, "demo", "scrap_demo", 3,
-                "nightly", "scheduler", "admin", 1613565541.4195538);
+                "nightly", "scheduler", "admin", 1613565541.4195538, null);
         byte[] value = JsonSerde.<JobCommand>serializer().serialize(Topics.COMMANDS.name(), command);
         ConsumerRecord<String, byte[]> record = new ConsumerRecord<>(Topics.COMMANDS.name(), 2, 17L, command.project(), value);
         CloudEventHeaders.of(command.commandId(), command.ceType(), "/restorepoint/gateway", command.commandId(), TIME)

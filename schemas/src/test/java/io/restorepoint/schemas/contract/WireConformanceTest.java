@@ -54,13 +54,13 @@ class WireConformanceTest {
     void everyKindOfCommandValidates() {
         List<JobCommand> commands = List.of(
                 new BackupRequested(SchemaVersion.V1, TOKEN, "demo", "scrap_demo", 3, "First backup", "quick start",
-                        "admin", 1613565541.4195538),
-                new BackupRequested(SchemaVersion.V1, TOKEN, "demo", "scrap_demo", 4, null, null, null, 1.5),
-                new RestoreRequested(SchemaVersion.V1, TOKEN, "demo", "scrap_demo", 1, 5, "f7b9", "admin", 2.5, null),
+                        "admin", 1613565541.4195538, "reports"),
+                new BackupRequested(SchemaVersion.V1, TOKEN, "demo", "scrap_demo", 4, null, null, null, 1.5, null),
+                new RestoreRequested(SchemaVersion.V1, TOKEN, "demo", "scrap_demo", 1, 5, "f7b9", "admin", 2.5, null, null),
                 new RestoreRequested(SchemaVersion.V1, TOKEN, "demo", "scrap_demo", 1, 5, "f7b9", "admin", 2.5,
-                        RestoreRequested.DEFINERS_RESTORING_ACCOUNT),
-                new VerifyRequested(SchemaVersion.V1, TOKEN, "demo", "scrap_demo", 1, "admin", 2.5),
-                new ImportRequested(SchemaVersion.V1, TOKEN, "demo", "scrap_demo", "imports/" + TOKEN, "admin", 2.5));
+                        RestoreRequested.DEFINERS_RESTORING_ACCOUNT, null),
+                new VerifyRequested(SchemaVersion.V1, TOKEN, "demo", "scrap_demo", 1, "admin", 2.5, null),
+                new ImportRequested(SchemaVersion.V1, TOKEN, "demo", "scrap_demo", "imports/" + TOKEN, "admin", 2.5, "reports"));
         for (JobCommand command : commands) {
             assertValid(command.ceType() + ".json", JsonSerde.<JobCommand>serializer().serialize("t", command));
         }
