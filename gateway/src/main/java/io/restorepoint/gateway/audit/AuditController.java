@@ -1,6 +1,5 @@
 package io.restorepoint.gateway.audit;
 
-import io.restorepoint.web.envelope.ApiError;
 import io.restorepoint.web.envelope.ApiException;
 import io.restorepoint.web.envelope.Envelope;
 import io.restorepoint.web.security.Caller;
@@ -30,9 +29,7 @@ public class AuditController {
         if (limit < 1 || limit > 1000) {
             return Mono.error(ApiException.unprocessable("limit must be from 1 to 1000", Map.of("parameter", "limit")));
         }
-        return Caller.current()
-                .filter(Caller::isAdmin)
-                .switchIfEmpty(Mono.error(new ApiException(ApiError.FORBIDDEN, "Forbidden - the audit log is for administrators")))
+        return Caller.currentAdmin("Forbidden - the audit log is for administrators")
                 .flatMap(caller -> audit.recent(project, limit).collectList())
                 .map(entries -> Envelope.ok(Map.of("entries", entries)));
     }

@@ -28,7 +28,10 @@ public class AuditFilter implements WebFilter, Ordered {
 
     private static final Logger log = LoggerFactory.getLogger(AuditFilter.class);
     private static final String JOB = AuditFilter.class.getName() + ".job";
+    private static final String PROJECT = AuditFilter.class.getName() + ".project";
     private static final Pattern PROJECT_PATH = Pattern.compile("^/api/p/([^/]+)/(.+)$");
+    /** The projects API names its project in the path ({@code /api/projects/<id>/update}) or, on create, in the body. */
+    private static final Pattern ADMIN_PROJECT_PATH = Pattern.compile("^/api/projects/([^/]+)/(.+)$");
 
     private final AuditStore audit;
     private final GatewayProperties properties;
@@ -36,6 +39,11 @@ public class AuditFilter implements WebFilter, Ordered {
     public AuditFilter(AuditStore audit, GatewayProperties properties) {
         this.audit = audit;
         this.properties = properties;
+    }
+
+    /** Names the project a request is about when its path does not (a project being created), for its audit entry. */
+    public static void noteProject(ServerWebExchange exchange, String project) {
+        exchange.getAttributes().put(PROJECT, project);
     }
 
     /** Names the job a request started, for its audit entry. */
@@ -69,9 +77,15 @@ public class AuditFilter implements WebFilter, Ordered {
         String project = properties.defaultProject();
         String action = path.substring("/api/".length());
         Matcher m = PROJECT_PATH.matcher(path);
+        Matcher admin = ADMIN_PROJECT_PATH.matcher(path);
         if (m.matches()) {
             project = m.group(1);
             action = m.group(2);
+        } else if (admin.matches()) {
+            project = admin.group(1);
+        }
+        if (exchange.getAttributes().get(PROJECT) instanceof String named) {
+            project = named;
         }
         var status = exchange.getResponse().getStatusCode();
         int code = status == null ? 200 : status.value();

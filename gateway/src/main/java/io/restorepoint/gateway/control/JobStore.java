@@ -49,6 +49,11 @@ public class JobStore {
                 .one();
     }
 
+    /** Removes a deleted project's job rows (its history goes with it). */
+    public Mono<Void> deleteProject(String project) {
+        return db.sql("DELETE FROM jobs WHERE project_gid = :p").bind("p", project).fetch().rowsUpdated().then();
+    }
+
     /** Jobs of all projects that have not ended. */
     public Mono<Long> activeAll() {
         return db.sql("SELECT COUNT(*) AS n FROM jobs WHERE status IN ('queued', 'processing')")

@@ -23,6 +23,68 @@ public class ProjectStore {
                 .one();
     }
 
+    /** Every project, by id. */
+    public Flux<Project> all() {
+        return db.sql("SELECT gid, name, database_name, server, owner, status, next_version, last_backed_up FROM projects ORDER BY gid")
+                .map(ProjectStore::project)
+                .all();
+    }
+
+    /**
+     * Creates the project, active, with its owner as an active member, unless a project of that id exists.
+     * Returns whether it was created (nothing is changed when it was not).
+     */
+    public Mono<Boolean> create(String gid, String name, String database, String server, String owner, double now) {
+        return db.sql("INSERT IGNORE INTO projects (gid, name, database_name, server, owner, status, next_version, created_on) "
+                        + "VALUES (:gid, :name, :db, :server, :owner, 'active', 1, :now)")
+                .bind("gid", gid).bind("name", name).bind("db", database).bind("server", server).bind("owner", owner).bind("now", now)
+                .fetch().rowsUpdated()
+                .flatMap(created -> created == 0 ? Mono.just(false)
+                        : db.sql("INSERT INTO project_members (project_gid, user_gid, role, status) VALUES (:gid, :owner, 'owner', 'active')")
+                                .bind("gid", gid).bind("owner", owner)
+                                .fetch().rowsUpdated()
+                                .thenReturn(true));
+    }
+
+    /** Sets a project's name and status ({@code active} or {@code archived}). Returns rows changed. */
+    public Mono<Long> update(String gid, String name, String status) {
+        return db.sql("UPDATE projects SET name = :name, status = :status WHERE gid = :gid")
+                .bind("name", name).bind("status", status).bind("gid", gid)
+                .fetch().rowsUpdated();
+    }
+
+    /** The versions of a project that still count as backups (pending, valid, failed), newest first. */
+    public Flux<Integer> liveVersions(String gid) {
+        return db.sql("SELECT version FROM backup_versions WHERE project_gid = :p AND status <> 'deleted' ORDER BY version DESC")
+                .bind("p", gid)
+                .map(row -> row.get("version", Integer.class))
+                .all();
+    }
+
+    /** Every version number of a project, deleted ones included (their artifacts may still be there). */
+    public Flux<Integer> allVersions(String gid) {
+        return db.sql("SELECT version FROM backup_versions WHERE project_gid = :p ORDER BY version")
+                .bind("p", gid)
+                .map(row -> row.get("version", Integer.class))
+                .all();
+    }
+
+    /** The members of one project. */
+    public Flux<Member> members(String project) {
+        return db.sql("SELECT project_gid, user_gid, role, status FROM project_members WHERE project_gid = :p ORDER BY user_gid")
+                .bind("p", project)
+                .map(ProjectStore::member)
+                .all();
+    }
+
+    /** Removes the project row with its members and versions (its jobs and schedule go first, by their own stores). */
+    public Mono<Void> deleteProject(String gid) {
+        return db.sql("DELETE FROM project_members WHERE project_gid = :p").bind("p", gid).fetch().rowsUpdated()
+                .then(db.sql("DELETE FROM backup_versions WHERE project_gid = :p").bind("p", gid).fetch().rowsUpdated())
+                .then(db.sql("DELETE FROM projects WHERE gid = :p").bind("p", gid).fetch().rowsUpdated())
+                .then();
+    }
+
     /** Locks the project row for the rest of the transaction (version allocation). */
     public Mono<Project> lock(String gid) {
         return db.sql("SELECT gid, name, database_name, server, owner, status, next_version, last_backed_up FROM projects "
@@ -54,17 +116,9 @@ public class ProjectStore {
                 .all();
     }
 
-    /** Creates the project and its owner membership unless the project exists. Returns whether it was created. */
+    /** Creates the project and its owner membership unless the project exists (as {@link #create}). Returns whether it was created. */
     public Mono<Boolean> ensure(String gid, String name, String database, String server, String owner, double now) {
-        return db.sql("INSERT IGNORE INTO projects (gid, name, database_name, server, owner, status, next_version, created_on) "
-                        + "VALUES (:gid, :name, :db, :server, :owner, 'active', 1, :now)")
-                .bind("gid", gid).bind("name", name).bind("db", database).bind("server", server).bind("owner", owner).bind("now", now)
-                .fetch().rowsUpdated()
-                .flatMap(created -> db.sql("INSERT IGNORE INTO project_members (project_gid, user_gid, role, status) "
-                                + "VALUES (:gid, :owner, 'owner', 'active')")
-                        .bind("gid", gid).bind("owner", owner)
-                        .fetch().rowsUpdated()
-                        .thenReturn(created > 0));
+        return create(gid, name, database, server, owner, now);
     }
 
     /** @param origin {@code manual}, {@code safety} or {@code scheduled} (what retention may expire) */

@@ -25,12 +25,18 @@ public class ScheduleStore {
                 .one();
     }
 
-    /** Enabled schedules whose next tick is at or before {@code now}. */
+    /** Enabled schedules of active projects whose next tick is at or before {@code now} (an archived project takes no backups). */
     public Flux<Schedule> due(double now) {
-        return db.sql("SELECT " + COLUMNS + " FROM backup_schedules WHERE enabled AND next_fire_at <= :now ORDER BY next_fire_at")
+        return db.sql("SELECT " + COLUMNS + " FROM backup_schedules WHERE enabled AND next_fire_at <= :now "
+                        + "AND project_gid IN (SELECT gid FROM projects WHERE status = 'active') ORDER BY next_fire_at")
                 .bind("now", now)
                 .map(ScheduleStore::schedule)
                 .all();
+    }
+
+    /** Removes a deleted project's schedule. */
+    public Mono<Void> deleteProject(String project) {
+        return db.sql("DELETE FROM backup_schedules WHERE project_gid = :p").bind("p", project).fetch().rowsUpdated().then();
     }
 
     /** Every schedule, enabled or not: retention applies to a paused schedule's backups too. */

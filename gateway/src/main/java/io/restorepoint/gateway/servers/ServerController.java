@@ -2,8 +2,6 @@ package io.restorepoint.gateway.servers;
 
 import io.restorepoint.engine.connect.DatabaseServers;
 import io.restorepoint.engine.connect.ServerSettings;
-import io.restorepoint.web.envelope.ApiError;
-import io.restorepoint.web.envelope.ApiException;
 import io.restorepoint.web.envelope.Envelope;
 import io.restorepoint.web.security.Caller;
 import org.springframework.http.MediaType;
@@ -31,9 +29,7 @@ public class ServerController {
     @io.swagger.v3.oas.annotations.Operation(summary = "Database servers (admin)", description = "Every configured server by name: host, port, account, TLS mode, where its password comes from (never the password), connection limit.")
     @GetMapping(path = "/api/servers", produces = MediaType.APPLICATION_JSON_VALUE)
     public Mono<Envelope> list() {
-        return Caller.current()
-                .filter(Caller::isAdmin)
-                .switchIfEmpty(Mono.error(new ApiException(ApiError.FORBIDDEN, "Forbidden - the server list is for administrators")))
+        return Caller.currentAdmin("Forbidden - the server list is for administrators")
                 .map(caller -> Envelope.ok(Map.of("servers", servers.names().stream().map(this::view).toList())));
     }
 

@@ -1,5 +1,7 @@
 package io.restorepoint.web.security;
 
+import io.restorepoint.web.envelope.ApiError;
+import io.restorepoint.web.envelope.ApiException;
 import org.springframework.security.core.context.ReactiveSecurityContextHolder;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
@@ -25,5 +27,11 @@ public record Caller(String userId, List<String> roles, Jwt token) {
                 .map(context -> context.getAuthentication())
                 .filter(JwtAuthenticationToken.class::isInstance)
                 .map(auth -> (Caller) ((JwtAuthenticationToken) auth).getDetails());
+    }
+
+    /** The caller of the current request if an admin; else a 403 in the envelope saying {@code forbidden}. */
+    public static Mono<Caller> currentAdmin(String forbidden) {
+        return current().filter(Caller::isAdmin)
+                .switchIfEmpty(Mono.error(() -> new ApiException(ApiError.FORBIDDEN, forbidden)));
     }
 }

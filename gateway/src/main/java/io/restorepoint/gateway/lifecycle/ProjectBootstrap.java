@@ -1,4 +1,4 @@
-package io.restorepoint.gateway.bootstrap;
+package io.restorepoint.gateway.lifecycle;
 
 import io.restorepoint.engine.connect.DatabaseServers;
 import io.restorepoint.gateway.config.GatewayProperties;
