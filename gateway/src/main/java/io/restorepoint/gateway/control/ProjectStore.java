@@ -69,6 +69,36 @@ public class ProjectStore {
                 .all();
     }
 
+    /** Adds a member (active) unless the user is one already. Returns whether it was added. */
+    public Mono<Boolean> addMember(String project, String user, String role) {
+        return db.sql("INSERT IGNORE INTO project_members (project_gid, user_gid, role, status) VALUES (:p, :u, :role, 'active')")
+                .bind("p", project).bind("u", user).bind("role", role)
+                .fetch().rowsUpdated().map(n -> n > 0);
+    }
+
+    /** Changes a member's role. Returns rows changed. */
+    public Mono<Long> setRole(String project, String user, String role) {
+        return db.sql("UPDATE project_members SET role = :role WHERE project_gid = :p AND user_gid = :u")
+                .bind("role", role).bind("p", project).bind("u", user)
+                .fetch().rowsUpdated();
+    }
+
+    /** Removes a member. Returns rows changed. */
+    public Mono<Long> removeMember(String project, String user) {
+        return db.sql("DELETE FROM project_members WHERE project_gid = :p AND user_gid = :u")
+                .bind("p", project).bind("u", user)
+                .fetch().rowsUpdated();
+    }
+
+    /** The project's active owners, the row locked for the rest of the transaction (the last owner stays). */
+    public Mono<Long> lockOwners(String project) {
+        return db.sql("SELECT user_gid FROM project_members WHERE project_gid = :p AND role = 'owner' AND status = 'active' FOR UPDATE")
+                .bind("p", project)
+                .map(row -> row.get("user_gid", String.class))
+                .all()
+                .count();
+    }
+
     /** The members of one project. */
     public Flux<Member> members(String project) {
         return db.sql("SELECT project_gid, user_gid, role, status FROM project_members WHERE project_gid = :p ORDER BY user_gid")
