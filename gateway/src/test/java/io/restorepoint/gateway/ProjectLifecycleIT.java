@@ -41,6 +41,8 @@ class ProjectLifecycleIT {
         registry.add("restorepoint.servers.second.user", second::user);
         registry.add("restorepoint.servers.second.password", second::password);
         registry.add("RP_STORE_DIR", STORE::toString);
+        registry.add("restorepoint.gateway.schedules.poll-interval", () -> "100ms");
+        registry.add("restorepoint.gateway.schedules.retention-interval", () -> "1s");
     }
 
     @LocalServerPort
@@ -126,6 +128,30 @@ class ProjectLifecycleIT {
         call("POST", "/api/projects/" + id + "/update", ADMIN, "{\"status\":\"active\"}", 200);
         call("GET", "/api/p/" + id + "/init", owner, null, 200);
         call("POST", "/api/projects/nope-" + UUID.randomUUID().toString().substring(0, 4) + "/update", ADMIN, "{\"name\":\"x\"}", 404);
+    }
+
+    @Test
+    void retentionLeavesAnArchivedProjectsBackupsAlone() throws Exception {
+        String id = id("keep");
+        String owner = "Bearer " + TestTokens.TOKENS.user("olga");
+        call("POST", "/api/projects/create", ADMIN, "{\"id\":\"" + id + "\",\"database\":\"keep_db\",\"owner\":\"olga\"}", 200);
+        // a schedule that keeps one scheduled backup and never fires during the test (once a year)
+        call("POST", "/api/p/" + id + "/backups/schedule", owner,
+                "{\"name\":\"yearly\",\"cron\":\"0 0 0 1 1 *\",\"keep_last\":1,\"keep_days\":0}", 200);
+        call("POST", "/api/projects/" + id + "/update", ADMIN, "{\"status\":\"archived\"}", 200);
+        var control = SharedInfra.database().connectionFactory(CONTROL);
+        for (int v = 1; v <= 3; v++) {
+            Sql.execute(control, "INSERT INTO backup_versions (project_gid, version, name, created_by, created_on, status, job_token, "
+                    + "origin) VALUES ('" + id + "', " + v + ", 'Backup " + v + "', 'schedule:yearly', " + v + ", 'valid', '"
+                    + UUID.randomUUID() + "', 'scheduled')");
+        }
+        String valid = "SELECT COUNT(*) FROM backup_versions WHERE project_gid = '" + id + "' AND status = 'valid'";
+        Thread.sleep(3_000); // three retention sweeps
+        assertThat(Sql.scalar(control, valid)).as("an archived project keeps its backups").isEqualTo(3L);
+
+        call("POST", "/api/projects/" + id + "/update", ADMIN, "{\"status\":\"active\"}", 200);
+        io.restorepoint.testsupport.Await.until("retention of the active project again", Duration.ofSeconds(20),
+                () -> Sql.scalar(control, valid), n -> Long.valueOf(1L).equals(n));
     }
 
     @Test

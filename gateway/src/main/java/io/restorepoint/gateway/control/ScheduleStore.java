@@ -39,9 +39,13 @@ public class ScheduleStore {
         return db.sql("DELETE FROM backup_schedules WHERE project_gid = :p").bind("p", project).fetch().rowsUpdated().then();
     }
 
-    /** Every schedule, enabled or not: retention applies to a paused schedule's backups too. */
+    /**
+     * Every schedule of an active project, enabled or not: retention applies to a paused schedule's backups too,
+     * never to an archived project's (it keeps its backups as they are).
+     */
     public Flux<Schedule> all() {
-        return db.sql("SELECT " + COLUMNS + " FROM backup_schedules ORDER BY project_gid")
+        return db.sql("SELECT " + COLUMNS + " FROM backup_schedules "
+                        + "WHERE project_gid IN (SELECT gid FROM projects WHERE status = 'active') ORDER BY project_gid")
                 .map(ScheduleStore::schedule)
                 .all();
     }
