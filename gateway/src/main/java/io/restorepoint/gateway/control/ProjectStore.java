@@ -146,10 +146,6 @@ public class ProjectStore {
                 .all();
     }
 
-    /** Creates the project and its owner membership unless the project exists (as {@link #create}). Returns whether it was created. */
-    public Mono<Boolean> ensure(String gid, String name, String database, String server, String owner, double now) {
-        return create(gid, name, database, server, owner, now);
-    }
 
     /** @param origin {@code manual}, {@code safety} or {@code scheduled} (what retention may expire) */
     public Mono<Void> insertVersion(BackupVersion v, String origin) {

@@ -50,7 +50,7 @@ public class ProjectBootstrap implements ApplicationRunner {
             }
         }
         Flux.fromIterable(properties.bootstrapProjects())
-                .concatMap(p -> projects.ensure(p.id(), p.name() == null ? p.id() : p.name(), p.database(), p.server(), p.owner(),
+                .concatMap(p -> projects.create(p.id(), p.name() == null ? p.id() : p.name(), p.database(), p.server(), p.owner(),
                                 EpochSeconds.now())
                         .doOnNext(created -> {
                             if (created) {

@@ -40,10 +40,8 @@ public class ProjectLifecycle {
     public static final String ARCHIVED = "archived";
 
     private static final Logger log = LoggerFactory.getLogger(ProjectLifecycle.class);
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     /** A database name this service creates commands for: letters, digits, _ and $, at most 64 (no quoting games). */
     private static final Pattern DATABASE = Pattern.compile("[A-Za-z0-9_$]{1,64}");
-    private static final Pattern USER = Pattern.compile("[^\\s]{1,191}");
 
     private final ProjectStore projects;
     private final JobStore jobs;
@@ -75,11 +73,11 @@ public class ProjectLifecycle {
     }
 
     public Mono<Project> create(NewProject p) {
-        check(p.id() != null && ID.matcher(p.id()).matches(), "id", "id must be 1-64 letters, digits, '_' or '-'");
+        check(Project.isValidId(p.id()), "id", "id must be 1-64 letters, digits, '_' or '-'");
         check(p.database() != null && DATABASE.matcher(p.database()).matches(), "database",
                 "database must be 1-64 letters, digits, '_' or '$'");
         check(servers.has(p.server()), "server", "no database server named '" + p.server() + "'; configured: " + servers.names());
-        check(p.owner() != null && USER.matcher(p.owner()).matches(), "owner", "owner must be a user id (the JWT subject)");
+        check(Member.isValidUser(p.owner()), "owner", "owner must be a user id (the JWT subject)");
         check(p.name().length() <= 200, "name", "name must be at most 200 characters");
         return projects.create(p.id(), p.name(), p.database(), p.server(), p.owner(), EpochSeconds.now())
                 .flatMap(created -> created
@@ -145,7 +143,7 @@ public class ProjectLifecycle {
     }
 
     private Mono<Project> find(String id) {
-        if (id == null || !ID.matcher(id).matches()) {
+        if (!Project.isValidId(id)) {
             return Mono.error(ApiException.notFound("No such project"));
         }
         return projects.find(id).switchIfEmpty(Mono.error(ApiException.notFound("No such project")));

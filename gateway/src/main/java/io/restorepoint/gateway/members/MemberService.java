@@ -14,7 +14,6 @@ import reactor.core.publisher.Mono;
 
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Membership changes by a project's owners and by admins. Every change is published on the membership topic,
@@ -26,8 +25,6 @@ public class MemberService {
 
     public static final String OWNER = "owner";
     public static final String MEMBER = "member";
-
-    private static final Pattern USER = Pattern.compile("[^\\s]{1,191}");
 
     private final ProjectAccess access;
     private final ProjectStore projects;
@@ -103,7 +100,7 @@ public class MemberService {
     }
 
     private static void checkUser(String user) {
-        if (user == null || !USER.matcher(user).matches()) {
+        if (!Member.isValidUser(user)) {
             throw ApiException.unprocessable("user must be a user id (the JWT subject)", Map.of("parameter", "user"));
         }
     }

@@ -7,7 +7,6 @@ import io.restorepoint.web.security.Caller;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
-import java.util.regex.Pattern;
 
 /**
  * Who may use a project: its active members, and admins. Anyone else gets 403, whether or not the
@@ -17,8 +16,6 @@ import java.util.regex.Pattern;
 @Component
 public class ProjectAccess {
 
-    private static final Pattern GID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-
     private final ProjectStore projects;
 
     public ProjectAccess(ProjectStore projects) {
@@ -26,7 +23,7 @@ public class ProjectAccess {
     }
 
     public Mono<Project> require(Caller caller, String gid) {
-        if (gid == null || !GID.matcher(gid).matches()) {
+        if (!Project.isValidId(gid)) {
             return Mono.error(caller.isAdmin() ? ApiException.notFound("No such project") : forbidden());
         }
         Mono<Project> project = projects.find(gid).filter(Project::isActive);
